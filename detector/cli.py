@@ -1,0 +1,145 @@
+"""The ``mtlint`` command line.
+
+Exit codes: 0 no findings, 1 findings, 2 usage or input error (an input error wins).
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from collections.abc import Sequence
+
+from detector import __version__
+from detector.api import check, fix
+from detector.findings import Rule
+from detector.formats import FORMATS, FileResult
+from detector.rules import RULES, select
+from detector.textio import STDIN, InputError, Source, atomic_write, expand_paths, read_source
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``mtlint`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except BrokenPipeError:  # `mtlint check ... | head`
+        sys.stderr.close()
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("mtlint: interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mtlint", description="Detect machine-translation artifacts in English news text.")
+    parser.add_argument("--version", action="version", version=f"mtlint {__version__}")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("check", help="report artifacts in files, directories or standard input")
+    _add_input_options(p, nargs="*")
+    p.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
+    p.set_defaults(run=run_check)
+
+    p = sub.add_parser("fix", help="print the corrected text (or a diff, or rewrite the file)")
+    _add_input_options(p, nargs="?")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
+    mode.add_argument("--write", action="store_true", help="rewrite the file in place, atomically")
+    p.set_defaults(run=run_fix)
+
+    p = sub.add_parser("rules", help="list the rules")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(run=run_rules)
+    return parser
+
+
+def _add_input_options(p: argparse.ArgumentParser, nargs: str) -> None:
+    p.add_argument("paths", nargs=nargs, default=[STDIN] if nargs == "*" else STDIN, metavar="PATH", help="file, directory or - for standard input (default: -)")
+    p.add_argument("--encoding", help="decode inputs with this encoding (default: UTF-8, or as the BOM says)")
+    p.add_argument("--select", action="append", metavar="CODE", help="run only these rules (code prefix or name); repeatable")
+    p.add_argument("--ignore", action="append", metavar="CODE", help="skip these rules (code prefix or name); repeatable")
+
+
+def _rules(args: argparse.Namespace) -> list[Rule]:
+    return select(args.select, args.ignore)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    rules = _rules(args)
+    results: list[FileResult] = []
+    for path in args.paths:
+        try:
+            for file in expand_paths([path]):
+                results.append(_check_one(file, args.encoding, rules))
+        except InputError as e:
+            results.append(FileResult(path, error=str(e)))
+    for r in results:
+        if r.error:
+            print(f"mtlint: error: {r.error}", file=sys.stderr)
+    sys.stdout.write(FORMATS[args.format](results))
+    n = sum(len(r.report.findings) for r in results if r.report)
+    if args.format == "text":
+        files = sum(1 for r in results if r.report)
+        print(f"{n} finding{'s' * (n != 1)} in {files} file{'s' * (files != 1)}.", file=sys.stderr)
+    if any(r.error for r in results):
+        return EXIT_ERROR
+    return EXIT_FINDINGS if n else EXIT_CLEAN
+
+
+def _check_one(path: str, encoding: str | None, rules: list[Rule]) -> FileResult:
+    try:
+        source = read_source(path, encoding)
+    except InputError as e:
+        return FileResult(path, error=str(e))
+    return FileResult(path, report=check(source.text, rules))
+
+
+def run_fix(args: argparse.Namespace) -> int:
+    if args.write and args.paths == STDIN:
+        print("mtlint: error: --write needs a file path, not standard input", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        source: Source = read_source(args.paths, args.encoding)
+    except InputError as e:
+        print(f"mtlint: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    fixed = fix(source.text, _rules(args))
+    if args.write:
+        if fixed != source.text:
+            atomic_write(args.paths, source.encode(fixed))
+        print(f"{args.paths}: {'fixed' if fixed != source.text else 'nothing to fix'}", file=sys.stderr)
+    elif args.diff:
+        diff = difflib.unified_diff(
+            source.text.splitlines(keepends=True),
+            fixed.splitlines(keepends=True),
+            fromfile=args.paths,
+            tofile=f"{args.paths} (fixed)",
+        )
+        sys.stdout.writelines(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff)
+    else:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(source.encode(fixed))
+        sys.stdout.buffer.flush()
+    return EXIT_CLEAN
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    if args.format == "json":
+        rows = [
+            {"code": r.code, "name": r.name, "category": r.category, "severity": r.severity, "summary": r.summary}
+            for r in RULES.values()
+        ]
+        print(json.dumps(rows, indent=2))
+    else:
+        for r in RULES.values():
+            print(f"{r.code}  {r.name:<18} {r.category:<22} {r.severity:<8} {r.summary}")
+    return EXIT_CLEAN
+
+
+if __name__ == "__main__":
+    sys.exit(main())

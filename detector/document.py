@@ -1,0 +1,184 @@
+"""The document model: one text, and paragraphs, sentences and tokens as offsets into it.
+
+Nothing downstream re-splits the raw string. A :class:`Span` is a ``(start, end)`` slice of
+``Document.text`` in Unicode code points, and ``span.text`` is always ``doc.text[start:end]``.
+Every line is a paragraph (newlines are paragraph boundaries, so a boilerplate line never
+glues onto the next sentence); sentences are split inside each paragraph.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+
+from detector.resources import load_lines
+
+WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|\S")
+LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
+# Terminal punctuation, then closing quotes/brackets, then whitespace: a candidate boundary.
+BOUNDARY_RE = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+(\S))")
+DOTTED_ACRONYM_RE = re.compile(r"(?:\b[^\W\d_]\.){2,}$")
+WORD_BEFORE_RE = re.compile(r"([^\W_]+)\.$")
+OPENING_MARKS = "\"'“‘([«"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A slice ``[start, end)`` of a document's text."""
+
+    start: int
+    end: int
+    text: str
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Token(Span):
+    """A word or a single punctuation character."""
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+
+@dataclass(frozen=True)
+class Sentence(Span):
+    """A sentence, with the index of its paragraph in the document."""
+
+    paragraph: int = 0
+
+
+@dataclass
+class Document:
+    """A text with its paragraphs, sentences and tokens, all offsets into ``text``."""
+
+    text: str
+    paragraphs: list[Span] = field(init=False)
+    line_breaks: list[Span] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.paragraphs, self.line_breaks = split_lines(self.text)
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """All sentences, in order, each inside one paragraph."""
+        return [
+            Sentence(start, end, self.text[start:end], paragraph=i)
+            for i, para in enumerate(self.paragraphs)
+            for start, end in split_sentences(para.text, para.start)
+        ]
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        """All tokens of the text in order (words and punctuation characters)."""
+        return [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(self.text)]
+
+    def tokens_in(self, span: Span) -> list[Token]:
+        """The tokens lying inside ``span``."""
+        starts = self._token_starts
+        lo = bisect.bisect_left(starts, span.start)
+        hi = bisect.bisect_left(starts, span.end)
+        return self.tokens[lo:hi]
+
+    @cached_property
+    def _token_starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in code points) of ``offset``."""
+        starts = self._line_starts
+        line = bisect.bisect_right(starts, offset) - 1
+        return line + 1, offset - starts[line] + 1
+
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [0] + [b.end for b in self.line_breaks]
+
+
+def split_lines(text: str) -> tuple[list[Span], list[Span]]:
+    """Split ``text`` into non-blank paragraphs (trimmed) and the line breaks between lines."""
+    paragraphs: list[Span] = []
+    breaks: list[Span] = []
+    for m in LINE_RE.finditer(text):
+        line = m.group()
+        if not line:
+            break
+        content = line.rstrip("\r\n")
+        if len(content) < len(line):
+            breaks.append(Span(m.start() + len(content), m.end(), line[len(content):]))
+        stripped = content.strip()
+        if stripped:
+            start = m.start() + len(content) - len(content.lstrip())
+            paragraphs.append(Span(start, start + len(stripped), stripped))
+    return paragraphs, breaks
+
+
+def split_sentences(paragraph: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Sentence ``(start, end)`` offsets inside one paragraph, shifted by ``offset``.
+
+    A candidate boundary is terminal punctuation (plus closing quotes) followed by whitespace
+    and an upper-case letter, a digit or an opening mark. Titles (Mr., Gen.) never end a
+    sentence; numbered abbreviations (No. 10, Jan. 5) and dotted acronyms (U.S., a.m.) end one
+    only before a typical sentence opener. Ellipses and decimals never split.
+    """
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in BOUNDARY_RE.finditer(paragraph):
+        nxt = m.group(1)
+        if not (nxt.isupper() or nxt.isdigit() or nxt in OPENING_MARKS):
+            continue
+        if m.group().startswith(("…", "..")) or not _may_end_sentence(paragraph, m):
+            continue
+        bounds.append((start, m.end()))
+        start = m.start(1)
+    if start < len(paragraph):
+        bounds.append((start, len(paragraph)))
+    return [(offset + s, offset + e) for s, e in bounds]
+
+
+def _may_end_sentence(paragraph: str, m: re.Match[str]) -> bool:
+    """Whether the period at ``m`` may end a sentence, given the word before and after it."""
+    if not m.group().startswith("."):
+        return True
+    before = paragraph[max(0, m.start() - 40): m.start() + 1]
+    next_word = WORD_RE.match(paragraph, m.start(1))
+    following = next_word.group() if next_word else ""
+    opener = following in _openers()
+    if DOTTED_ACRONYM_RE.search(before):
+        return opener
+    word = WORD_BEFORE_RE.search(before)
+    if not word:
+        return True
+    kind = _abbreviations().get(word.group(1))
+    if kind == "title":
+        return False
+    if kind == "number":
+        return not following[:1].isdigit() and opener
+    if kind == "ending":
+        return opener
+    if len(word.group(1)) == 1 and word.group(1).isupper():  # an initial: John F. Kennedy
+        return opener or not following[:1].isupper()
+    return True
+
+
+@cache
+def _openers() -> frozenset[str]:
+    return frozenset(load_lines("sentence-openers.txt"))
+
+
+@cache
+def _abbreviations() -> dict[str, str]:
+    return dict(line.split("\t") for line in load_lines("abbreviations.tsv"))
+
+
+def words(span: Span, doc: Document) -> list[Token]:
+    """The word tokens inside ``span``."""
+    return [t for t in doc.tokens_in(span) if t.is_word]
+
+
+__all__ = ["Document", "Sentence", "Span", "Token", "split_lines", "split_sentences", "words"]

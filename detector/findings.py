@@ -1,0 +1,102 @@
+"""What a detector reports (:class:`Finding`) and what a rule is (:class:`Rule`).
+
+A finding is a span of the checked text, a message and ordered replacements, like
+LanguageTool's ``RuleMatch``. Nothing about display (line, column, colour) is stored in it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from detector.document import Document
+
+Severity = Literal["error", "warning", "info"]
+Source = Literal["rule", "model"]
+
+# W3C ITS 2.0 localization quality issue types used by mtlint.
+CATEGORIES = (
+    "duplication",
+    "untranslated",
+    "addition",
+    "omission",
+    "inconsistent-entities",
+    "typographical",
+    "grammar",
+    "mistranslation",
+    "characters",
+    "other",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One suspected artifact: ``text[start:end]`` with a message and suggested replacements.
+
+    ``replacements[0]`` is the fix applied by ``mtlint fix``; an empty string deletes the span.
+    An empty ``replacements`` list means there is no safe automatic fix.
+    """
+
+    rule: str
+    name: str
+    category: str
+    severity: Severity
+    start: int
+    end: int
+    message: str
+    replacements: tuple[str, ...] = ()
+    confidence: float = 1.0
+    source: Source = "rule"
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"bad span {self.start}:{self.end}")
+        if self.category not in CATEGORIES:
+            raise ValueError(f"unknown category {self.category!r}")
+
+
+Check = Callable[["Document"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A mechanical detector with a stable code, its documentation and its own evidence.
+
+    ``doc`` carries the sections *What it catches*, *Why it happens in MT*, *Example* and
+    *False positives*; ``examples_fail``/``examples_pass`` are texts the rule must / must not
+    flag, asserted by the test suite for every rule.
+    """
+
+    code: str
+    name: str
+    category: str
+    severity: Severity
+    summary: str
+    doc: str
+    check: Check
+    examples_fail: tuple[str, ...] = ()
+    examples_pass: tuple[str, ...] = ()
+    default_enabled: bool = True
+
+    def finding(
+        self,
+        start: int,
+        end: int,
+        message: str,
+        replacements: Iterable[str] = (),
+        confidence: float = 1.0,
+    ) -> Finding:
+        """A :class:`Finding` of this rule."""
+        return Finding(
+            rule=self.code,
+            name=self.name,
+            category=self.category,
+            severity=self.severity,
+            start=start,
+            end=end,
+            message=message,
+            replacements=tuple(replacements),
+            confidence=round(confidence, 3),
+        )

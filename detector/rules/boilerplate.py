@@ -1,0 +1,110 @@
+"""MT105 boilerplate: scraped web page furniture standing as its own line or sentence.
+
+**What it catches.** "The story continues under this ad", "Advertisement", "Also read: …",
+"Click here to subscribe", "(This story has not been edited by … staff …)".
+
+**Why it happens in MT.** Syndication pipelines translate the whole scraped page, so ad slots,
+read-more links and editor notes become sentences of the article, often translated literally
+("continues under this ad").
+
+**Example.** A line "The story continues under this ad" between two paragraphs → deleted.
+
+**False positives.** A pattern from ``data/boilerplate.txt`` (extensible) must match the whole
+line or sentence, not part of it. Without a pattern, a line is flagged only if it is short (at
+most 12 words), has no final punctuation and holds two or more distinct furniture cue words
+(``data/boilerplate-cues.txt``), so a headline such as "Ad agency wins contract" is not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+
+from detector.document import WORD_RE, Document, Span
+from detector.findings import Finding, Rule
+from detector.resources import load_lines, load_set
+
+MAX_SHAPE_WORDS = 12
+MIN_CUES = 2
+
+
+@cache
+def _patterns() -> re.Pattern[str]:
+    """All boilerplate patterns as one case-insensitive alternation."""
+    return re.compile("|".join(f"(?:{p})" for p in load_lines("boilerplate.txt")), re.IGNORECASE)
+
+
+def check(doc: Document) -> Iterator[Finding]:
+    """Yield boilerplate lines (deleted with their line break) and boilerplate sentences."""
+    by_paragraph: dict[int, list[Span]] = {}
+    for sent in doc.sentences:
+        by_paragraph.setdefault(sent.paragraph, []).append(sent)
+    for i, para in enumerate(doc.paragraphs):
+        sentences = by_paragraph.get(i, [])
+        confidence = _score(para.text)
+        if confidence:
+            start, end = _line_extent(doc, para)
+            yield RULE.finding(start, end, _message(para.text), [""], confidence)
+            continue
+        for j, sent in enumerate(sentences):
+            if _score(sent.text, shape=False):
+                start = sentences[j - 1].end if j else sent.start
+                end = sent.end if j else (sentences[1].start if len(sentences) > 1 else sent.end)
+                yield RULE.finding(start, end, _message(sent.text), [""], 0.85)
+
+
+def _score(text: str, *, shape: bool = True) -> float:
+    """Confidence that ``text`` is boilerplate: 0.95 for a pattern, 0.6 for the shape cue."""
+    core = text.strip().rstrip(".:!…").strip()
+    if _patterns().fullmatch(core):
+        return 0.95
+    if not shape or text.rstrip()[-1:] in ".!?\"”’":
+        return 0.0
+    words = [w.casefold() for w in WORD_RE.findall(core)]
+    cues = set(words) & load_set("boilerplate-cues.txt")
+    return 0.6 if len(words) <= MAX_SHAPE_WORDS and len(cues) >= MIN_CUES else 0.0
+
+
+def _line_extent(doc: Document, para: Span) -> tuple[int, int]:
+    """The whole line of ``para`` with one line break, so deleting it leaves no blank line."""
+    text = doc.text
+    start = max(text.rfind("\n", 0, para.start), text.rfind("\r", 0, para.start)) + 1
+    end = para.end
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    if text.startswith("\r\n", end):
+        return start, end + 2
+    if end < len(text) and text[end] in "\r\n":
+        return start, end + 1
+    if start > 0:  # the last line: take the break before it instead
+        return start - (2 if text[max(0, start - 2) : start] == "\r\n" else 1), end
+    return start, end
+
+
+def _message(text: str) -> str:
+    return f"“{text.strip()}” is web page boilerplate, not part of the article."
+
+
+RULE = Rule(
+    code="MT105",
+    name="boilerplate",
+    category="other",
+    severity="error",
+    summary="Scraped page furniture (ads, read-more links, editor notes) is in the text.",
+    doc=__doc__ or "",
+    check=check,
+    examples_fail=(
+        "The talks will resume on Monday.\nThe story continues under this ad\nBoth sides agreed.",
+        "The talks will resume on Monday.\nAdvertisement\nBoth sides agreed.",
+        "Prices rose again in March. Also read: Why inflation is sticky",
+        "(This story has not been edited by our staff and is auto-generated from a syndicated feed.)",
+        "The council met on Tuesday.\nStory continues below the advert",
+    ),
+    examples_pass=(
+        "Ad agency wins contract",
+        "The advertisement ran in three newspapers last week.",
+        "Readers can subscribe to the newsletter on the paper’s website.",
+        "The story continues to develop, police said.",
+    ),
+)

@@ -1,0 +1,150 @@
+"""MT104 inconsistent-name: a rare near-variant of a name the document spells another way.
+
+**What it catches.** "before Hegses’ departure" in an article that otherwise writes "Hegseth":
+a truncation or a one- or two-letter misspelling of a capitalized name used elsewhere in the
+same document, when the variant itself is not an English word or common name.
+
+**Why it happens in MT.** Transliteration into a syllabic script and back (ヘグセス → "Hegses")
+drops or alters final consonants, and subword decoders cut rare names short.
+
+**Example.** "before Hegses’ departure" → "before Hegseth’s departure" (the possessive is kept).
+
+**False positives.** The variant must be rare in English (``wordfreq`` Zipf < 1.5), start with
+the same letter, be used less often than the document's form, which must occur at least twice;
+forms that extend the name ("Putinism", "Hegseths") are not variants.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+from detector.document import Document, Token
+from detector.findings import Finding, Rule
+
+NAME_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?")
+POSSESSIVE_RE = re.compile(r"(.*?)(['’]s)?")
+RARE_ZIPF = 1.5
+MIN_REFERENCE_COUNT = 2
+MIN_LENGTH = 4
+
+
+def check(doc: Document) -> Iterator[Finding]:
+    """Yield rare capitalized words that are near-variants of a more frequent name."""
+    names = _name_tokens(doc)
+    counts = Counter(base for _, base, _ in names)
+    references = {name for name, c in counts.items() if c >= MIN_REFERENCE_COUNT}
+    index = _variant_index(references)
+    for token, base, possessive in names:
+        ref = _reference_for(base, counts, index)
+        if ref is not None:
+            yield _finding(doc, token, base, possessive, ref, counts[ref])
+
+
+def _name_tokens(doc: Document) -> list[tuple[Token, str, str]]:
+    """Capitalized words as (token, name without possessive, possessive suffix)."""
+    out = []
+    for t in doc.tokens:
+        m = POSSESSIVE_RE.fullmatch(t.text)
+        base, possessive = m.group(1), m.group(2) or ""
+        if len(base) >= MIN_LENGTH and NAME_RE.fullmatch(base):
+            out.append((t, base, possessive))
+    return out
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """All strings made by deleting up to ``depth`` characters (a symmetric-delete key set)."""
+    keys = {word}
+    for _ in range(depth):
+        keys |= {k[:i] + k[i + 1 :] for k in keys for i in range(len(k))}
+    return keys
+
+
+def _variant_index(references: set[str]) -> dict[str, set[str]]:
+    """Map each deletion key and prefix of a reference name to the names that produce it."""
+    index: dict[str, set[str]] = {}
+    for ref in references:
+        keys = _deletions(ref, 2 if len(ref) >= 6 else 1)
+        keys |= {ref[:n] for n in range(max(MIN_LENGTH, len(ref) - 3), len(ref))}
+        for key in keys:
+            index.setdefault(key, set()).add(ref)
+    return index
+
+
+def _reference_for(base: str, counts: Counter[str], index: dict[str, set[str]]) -> str | None:
+    """The document's name that ``base`` is a rare variant of, if any."""
+    if _zipf(base) >= RARE_ZIPF:
+        return None
+    candidates = set().union(*(index.get(k, set()) for k in _deletions(base, 2 if len(base) >= 6 else 1)))
+    candidates = {
+        ref
+        for ref in candidates
+        if ref != base
+        and ref[0] == base[0]
+        and counts[ref] > counts[base]
+        and not base.startswith(ref)
+        and (ref.startswith(base) or _distance(base, ref) <= (2 if len(ref) >= 6 else 1))
+    }
+    if not candidates:
+        return None
+    return max(candidates, key=lambda ref: (counts[ref], ref))
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str) -> float:
+    """English word frequency on the Zipf scale (0 = unknown)."""
+    return zipf_frequency(word, "en")
+
+
+def _distance(a: str, b: str) -> int:
+    """Levenshtein distance between two short strings."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def _finding(doc: Document, token: Token, base: str, possessive: str, ref: str, ref_count: int) -> Finding:
+    """A finding replacing the variant by the document's form, keeping the possessive."""
+    end = token.end
+    apostrophe = doc.text[end : end + 1]
+    if not possessive and base.endswith("s") and apostrophe in ("’", "'") and not doc.text[end + 1 : end + 2].isalnum():
+        possessive, end = f"{apostrophe}{'' if ref.endswith('s') else 's'}", end + 1
+    truncated = ref.startswith(base)
+    how = "a truncation" if truncated else "a misspelling"
+    return RULE.finding(
+        token.start,
+        end,
+        f"“{base}” looks like {how} of “{ref}”, the spelling used {ref_count} times in this document.",
+        [ref + possessive],
+        0.85 if ref_count >= 3 else 0.7,
+    )
+
+
+RULE = Rule(
+    code="MT104",
+    name="inconsistent-name",
+    category="inconsistent-entities",
+    severity="error",
+    summary="A name is truncated or misspelled compared with its other uses in the document.",
+    doc=__doc__ or "",
+    check=check,
+    examples_fail=(
+        "Hegseth will visit NATO. Hegseth’s trip is his first. It ended before Hegses’ departure.",
+        "Zelenskyy met the envoy. Zelenskyy said talks would go on. Later Zelensk left Kyiv.",
+        "Kowalczyk won the race. Kowalczyk thanked fans. Kowalcyk had trained for years.",
+    ),
+    examples_pass=(
+        "Johnson met Johnston. Johnson said the talks went well. Johnston agreed.",
+        "Putin spoke for an hour. Putin denied it. Critics call it Putinism.",
+        "Hegseth arrived. Hegseth left. The Hegseths live in Tennessee.",
+        "Mohammed and Mohammad are different people. Mohammed is older.",
+    ),
+)

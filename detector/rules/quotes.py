@@ -1,0 +1,151 @@
+"""MT106 unbalanced-quote: a double quotation mark with no partner in its paragraph.
+
+**What it catches.** A closing mark with no opening one, an opening mark never closed, or a
+quotation closed twice: “Europeans must own this conflict.” President Trump intends to end it.
+And … with Europeans.” Curly (“ ”) and straight (") double quotes are checked.
+
+**Why it happens in MT.** Systems translate sentence by sentence; when a quotation spans
+several source sentences, the quote marks are re-inserted per sentence and end up closing
+early, twice, or never.
+
+**Example.** “Europeans must own this conflict in the future.” President Trump intends to end
+it. And … totally present with Europeans.” → the first closing mark is removed, so the quotation
+runs on to its final closing mark.
+
+**False positives.** Apostrophes and single quotes are not checked; a straight quote after a
+digit is an inch mark; nested double quotes pair up. A quotation left open at the end of a
+paragraph is correct when the next paragraph reopens it (the news convention for quotes running
+over paragraphs), and is not judged at the end of the text; a lone closing mark in the first
+paragraph may end a quotation opened before the excerpt, so it is not flagged either. When a
+quotation is closed twice, the earlier mark is blamed unless an attribution verb ("said",
+``data/attribution-verbs.txt``) stands between the two marks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from detector.document import WORD_RE, Document, Span
+from detector.findings import Finding, Rule
+from detector.resources import load_set
+
+OPEN, CLOSE = "“„«", "”»"
+BEFORE_OPEN = " \t([{—–-/"
+Role = Literal["open", "close"]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A double quotation mark and whether it opens or closes."""
+
+    pos: int
+    role: Role
+
+
+def check(doc: Document) -> Iterator[Finding]:
+    """Yield the most likely spurious quotation mark of each unbalanced paragraph."""
+    paragraphs = doc.paragraphs
+    for i, para in enumerate(paragraphs):
+        following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        yield from _unbalanced(doc, _marks(para), first=i == 0, following=following)
+
+
+def _marks(para: Span) -> list[Mark]:
+    """Double quotation marks of a paragraph, with their role.
+
+    A straight quote opens after a space or an opening bracket and before a non-space, closes
+    before a space or punctuation, and, surrounded by spaces, toggles (opens if none is open).
+    """
+    marks: list[Mark] = []
+    text = para.text
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in OPEN:
+            role: Role = "open"
+        elif ch in CLOSE:
+            role = "close"
+        elif ch == '"':
+            before, after = text[i - 1 : i], text[i + 1 : i + 2]
+            if before.isdigit():
+                continue  # an inch mark: 5" screen
+            opening_side = not before or before in BEFORE_OPEN
+            if opening_side and after in ("", " "):
+                role = "close" if depth else "open"
+            else:
+                role = "open" if opening_side else "close"
+        else:
+            continue
+        depth = depth + 1 if role == "open" else max(0, depth - 1)
+        marks.append(Mark(para.start + i, role))
+    return marks
+
+
+def _opens_with_quote(para: Span) -> bool:
+    return para.text[:1] in OPEN or para.text[:1] == '"'
+
+
+def _unbalanced(doc: Document, marks: list[Mark], *, first: bool, following: Span | None) -> Iterator[Finding]:
+    """Pair the marks of one paragraph (nesting allowed) and yield the unpaired ones.
+
+    Where the text around the paragraph cannot be seen, nothing is blamed: a closing mark in
+    the first paragraph may end a quotation opened before the excerpt, and an opening mark in
+    the last may run on past it.
+    """
+    stack: list[Mark] = []
+    last_pair: tuple[Mark, Mark] | None = None
+    for mark in marks:
+        if mark.role == "open":
+            stack.append(mark)
+        elif stack:
+            last_pair = (stack.pop(), mark)
+        elif last_pair is not None and not _has_attribution(doc, last_pair[1].pos, mark.pos):
+            yield _finding(
+                doc,
+                last_pair[1],
+                "This closing quotation mark ends the quotation early: a second closing mark follows with no new opening.",
+                0.8,
+            )
+            last_pair = (last_pair[0], mark)
+        elif not first:
+            yield _finding(doc, mark, "This closing quotation mark has no opening mark.", 0.7)
+    if stack and following is not None and not _opens_with_quote(following):
+        yield _finding(doc, stack[0], "This opening quotation mark is never closed.", 0.6)
+
+
+def _has_attribution(doc: Document, start: int, end: int) -> bool:
+    """Whether an attribution verb lies between two offsets."""
+    verbs = load_set("attribution-verbs.txt")
+    return any(w.casefold() in verbs for w in WORD_RE.findall(doc.text, start, end))
+
+
+def _finding(doc: Document, mark: Mark, message: str, confidence: float) -> Finding:
+    return RULE.finding(mark.pos, mark.pos + 1, message, [""], confidence)
+
+
+RULE = Rule(
+    code="MT106",
+    name="unbalanced-quote",
+    category="typographical",
+    severity="warning",
+    summary="A double quotation mark has no partner in its paragraph.",
+    doc=__doc__ or "",
+    check=check,
+    examples_fail=(
+        "Waltz said that “Europeans must own this conflict.” Trump intends to end it. And it is theirs.”",
+        "The talks ended on Friday.\nThe minister said the plan was ready.” Talks continue.",
+        "“We will win, the coach said after the match.\nThe team flew home on Sunday.",
+        'The mayor called the vote "a disgrace.\nCouncillors left the chamber.',
+    ),
+    examples_pass=(
+        "“We will win,” the coach said. “They know it,” he added.",
+        "The TV has a 55\" screen and costs $400.",
+        "“The first part of a long quote runs on.\n“And it ends here,” she said.",
+        "The bank’s chief said rates would stay at 5%.",
+        'He called it "the best deal" and left.',
+        '"We nicknamed him "Lucky" and I think the name fits," the officer said.',
+        "The minister said the plan was ready.” Talks continue.",
+        "“We will win, the coach said after the match.",
+    ),
+)

@@ -1,0 +1,185 @@
+"""MT101 repeated-word: a word or phrase of 1-4 words written twice in a row.
+
+**What it catches.** "Pete Hegseth Will will become", "in the in the", and a repetition across
+a spurious sentence break, "the Pentagon said. said before". Runs of any length
+("church church church") are one finding.
+
+**Why it happens in MT.** Neural decoders repeat a token when attention lingers on one source
+word, and round trips through languages that put the verb last duplicate the verb at the
+boundary where the sentence was re-ordered.
+
+**Example.** "the Pentagon said. said before" → "the Pentagon said before".
+
+**False positives.** Legitimate doubles ("had had", "that that", "Bora Bora", "Duran Duran")
+are listed in ``data/legit-doubles.txt``; identical short capitalized rare words are read as
+names ("Li Li", "Dong Dong"; but "Hegseth Hegseth" is flagged); numbers are ignored. A capitalized name-word before its lower-case double ("Will
+will", "May may") is a repetition only if it cannot be a name: it is not sentence-initial, does
+not follow a given name ("Theresa May may"), and is not used as a name elsewhere in the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+
+from wordfreq import zipf_frequency
+
+from detector.document import Document, Token
+from detector.findings import Finding, Rule
+from detector.resources import load_set
+
+MAX_PHRASE = 4
+SPURIOUS_BREAK_RE = re.compile(r"[.!?]\s+")
+RARE_ZIPF = 3.5
+MAX_NAME_SYLLABLE = 6
+QUESTION_SUBJECTS = frozenset("i you he she it we they the a an this that there these those our your his her their".split())
+
+
+def check(doc: Document) -> Iterator[Finding]:
+    """Yield one finding per run of repeated words or phrases in each paragraph."""
+    sentence_starts = {s.start for s in doc.sentences}
+    names_in_use = _capitalized_uses(doc, sentence_starts)
+    for para in doc.paragraphs:
+        words = [t for t in doc.tokens_in(para) if t.is_word]
+        folded = [w.text.casefold() for w in words]
+        i = 0
+        while i < len(words):
+            found = _repetition_at(doc, words, folded, i, sentence_starts, names_in_use)
+            if found is None:
+                i += 1
+                continue
+            finding, consumed = found
+            yield finding
+            i += consumed
+
+
+def _repetition_at(
+    doc: Document,
+    words: Sequence[Token],
+    folded: Sequence[str],
+    i: int,
+    sentence_starts: set[int],
+    names_in_use: set[str],
+) -> tuple[Finding, int] | None:
+    """The repetition run starting at word ``i`` and the number of words it covers."""
+    for n in range(1, MAX_PHRASE + 1):
+        if i + n >= len(folded) or folded[i] != folded[i + n]:
+            continue
+        copies = _count_copies(doc, words, folded, i, n)
+        if copies < 2:
+            continue
+        first, last = words[i : i + n], words[i + (copies - 1) * n : i + copies * n]
+        second = words[i + n : i + 2 * n]
+        gap = doc.text[first[-1].end : second[0].start]
+        across_break = not gap.isspace()
+        if copies == 2 and not across_break and _legitimate(doc, first, second, sentence_starts, names_in_use):
+            return None
+        start, end = first[0].start, last[-1].end
+        keep = first if first[0].start in sentence_starts else last
+        replacement = doc.text[keep[0].start : keep[-1].end]
+        phrase = replacement.casefold()
+        kind = "word" if n == 1 else "phrase"
+        if across_break:
+            message = f"The {kind} “{phrase}” is repeated across a spurious sentence break."
+        else:
+            message = f"The {kind} “{phrase}” is repeated{'' if copies == 2 else f' {copies} times'}."
+        confidence = 0.9 if across_break or first[0].text != second[0].text else 0.95
+        return RULE.finding(start, end, message, [replacement], confidence), copies * n
+    return None
+
+
+def _count_copies(doc: Document, words: Sequence[Token], folded: Sequence[str], i: int, n: int) -> int:
+    """How many times the ``n`` words at ``i`` occur back to back (1 if not repeated)."""
+    unit = folded[i : i + n]
+    if any(any(c.isdigit() for c in u) for u in unit) or not _tight(doc, words[i : i + n]):
+        return 1
+    copies = 1
+    j = i + n
+    while j + n <= len(words):
+        chunk = words[j : j + n]
+        gap = doc.text[words[j - 1].end : chunk[0].start]
+        if folded[j : j + n] != unit or not _tight(doc, chunk):
+            break
+        if not (gap.isspace() or (copies == 1 and _spurious_break(gap, chunk[0]))):
+            break
+        copies += 1
+        j += n
+    return copies
+
+
+def _tight(doc: Document, chunk: Sequence[Token]) -> bool:
+    """Whether the words of a phrase are separated by whitespace only."""
+    return all(doc.text[a.end : b.start].isspace() for a, b in zip(chunk, chunk[1:]))
+
+
+def _spurious_break(gap: str, following: Token) -> bool:
+    """A sentence break followed by a lower-case word: "said. said"."""
+    return bool(SPURIOUS_BREAK_RE.fullmatch(gap)) and following.text[0].islower()
+
+
+def _legitimate(
+    doc: Document,
+    first: Sequence[Token],
+    second: Sequence[Token],
+    sentence_starts: set[int],
+    names_in_use: set[str],
+) -> bool:
+    """Whether a doubled word is correct English (exceptions, names)."""
+    if len(first) > 1:
+        return False
+    a, b = first[0].text, second[0].text
+    if f"{a} {b}".casefold() in load_set("legit-doubles.txt"):
+        return True
+    if a == b and a[0].isupper() and len(a) <= MAX_NAME_SYLLABLE and zipf_frequency(a, "en") < RARE_ZIPF:
+        return True  # reduplicated names: "Bora Bora", "Li Li", "Dong Dong"
+    if a[0].isupper() and b[0].islower() and a.casefold() in load_set("name-words.txt"):
+        return _could_be_name(doc, first[0], sentence_starts, names_in_use)
+    return False
+
+
+def _could_be_name(doc: Document, word: Token, sentence_starts: set[int], names_in_use: set[str]) -> bool:
+    """Whether a capitalized name-word ("Will", "May") reads as a person's name here."""
+    if word.start in sentence_starts or word.text in names_in_use:
+        return True
+    before = doc.text[max(0, word.start - 60) : word.start].rstrip().rsplit(maxsplit=1)
+    return bool(before) and before[-1] in load_set("given-names.txt", casefold=False)
+
+
+def _capitalized_uses(doc: Document, sentence_starts: set[int]) -> set[str]:
+    """Capitalized words used as names: mid-sentence, or sentence-initial before a non-subject
+    ("Will arrived", not "Will they"), and never before their own lower-case double."""
+    uses: set[str] = set()
+    tokens = [t for t in doc.tokens if t.is_word]
+    for t, nxt in zip(tokens, tokens[1:] + [None]):
+        if not t.text[0].isupper() or (nxt is not None and nxt.text == t.text.lower()):
+            continue
+        if t.start not in sentence_starts or (nxt is not None and nxt.text.casefold() not in QUESTION_SUBJECTS):
+            uses.add(t.text)
+    return uses
+
+
+RULE = Rule(
+    code="MT101",
+    name="repeated-word",
+    category="duplication",
+    severity="error",
+    summary="A word or phrase is repeated, possibly across a spurious sentence break.",
+    doc=__doc__ or "",
+    check=check,
+    examples_fail=(
+        "US Secretary of Defense Pete Hegseth Will will become the first member to visit.",
+        "The plan was approved by the the board on Monday.",
+        "“We are ready,” the Pentagon said. said before the trip.",
+        "The ministers met in the in the capital.",
+        "The church church church was full.",
+    ),
+    examples_pass=(
+        "She had had enough of the delays by then.",
+        "He said that that decision was final.",
+        "Theresa May may face a vote of confidence.",
+        "Will will lead the team, his coach said.",
+        "The band Duran Duran played in Bora Bora.",
+        "The score was 10 10 at half-time in the table.",
+        "He said no. No one else spoke.",
+    ),
+)

@@ -1,0 +1,88 @@
+"""Every rule against its own pass/fail examples, plus exact spans and fixes per rule."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from detector import check, fix
+from detector.rules import RULES, select
+
+ALL = list(RULES.values())
+CODE_RE = re.compile(r"MT1\d\d")
+
+
+def codes(text: str) -> list[str]:
+    return [f.rule for f in check(text).findings]
+
+
+@pytest.mark.parametrize("rule", ALL, ids=lambda r: r.code)
+def test_rule_metadata(rule) -> None:
+    assert CODE_RE.fullmatch(rule.code)
+    for heading in ("What it catches", "Why it happens in MT", "Example", "False positives"):
+        assert f"**{heading}.**" in rule.doc, f"{rule.code} doc lacks {heading}"
+    assert len(rule.examples_fail) >= 3 and len(rule.examples_pass) >= 3
+
+
+@pytest.mark.parametrize(("rule", "text"), [(r, t) for r in ALL for t in r.examples_fail], ids=str)
+def test_examples_fail(rule, text: str) -> None:
+    assert rule.code in [f.rule for f in check(text, [rule]).findings]
+
+
+@pytest.mark.parametrize(("rule", "text"), [(r, t) for r in ALL for t in r.examples_pass], ids=str)
+def test_examples_pass(rule, text: str) -> None:
+    assert check(text, [rule]).findings == []
+
+
+@pytest.mark.parametrize(
+    ("text", "fixed"),
+    [
+        ("Pete Hegseth Will will become the first.", "Pete Hegseth will become the first."),
+        ("the Pentagon said. said before the trip.", "the Pentagon said before the trip."),
+        ("The The talks ended.", "The talks ended."),
+        ("It is in the in the capital.", "It is in the capital."),
+        ("The church church church was full.", "The church was full."),
+        ("“We are ready,” he said. Ta.", "“We are ready,” he said."),
+        ("The vote will be held next week desu.", "The vote will be held next week."),
+        ("It will be convened by another country. UK.", "It will be convened by another country, the UK."),
+        ("Talks resumed.\nAdvertisement\nBoth sides agreed.", "Talks resumed.\nBoth sides agreed."),
+        ("Talks resumed.\nThe story continues under this ad", "Talks resumed."),
+        ("Hegseth left. Hegseth spoke. Before Hegses’ trip.", "Hegseth left. Hegseth spoke. Before Hegseth’s trip."),
+        ("Hegseth left. Hegseth spoke. Before Hegse's trip.", "Hegseth left. Hegseth spoke. Before Hegseth's trip."),
+    ],
+)
+def test_fixes(text: str, fixed: str) -> None:
+    assert fix(text) == fixed
+
+
+def test_repetition_span_and_confidence() -> None:
+    text = "US Secretary of Defense Pete Hegseth Will will become the first."
+    [f] = check(text).findings
+    assert (f.rule, text[f.start : f.end], f.replacements, f.category) == ("MT101", "Will will", ("will",), "duplication")
+
+
+def test_will_will_is_a_name_when_the_document_uses_it_as_one() -> None:
+    text = "Will arrived late. The coach said Will will start on Sunday."
+    assert codes(text) == []
+
+
+def test_dangling_particle_guards() -> None:
+    assert codes("The French politician Marine le Pen spoke, and le Pen smiled.") == []
+    assert codes("“We will go on desu,” the text read.") == []
+
+
+def test_quote_reopened_in_next_paragraph_is_not_flagged() -> None:
+    text = "He said: “We will stay the course.\n“And we will win,” he added."
+    assert codes(text) == []
+
+
+def test_quote_closed_twice_blames_the_later_mark_after_attribution() -> None:
+    text = "Day one.\n“We go,” he said. They left.”"
+    [f] = check(text).findings
+    assert f.start == len(text) - 1
+
+
+def test_select_and_ignore() -> None:
+    assert [r.code for r in select(["MT10"], ["MT106", "fragment"])] == ["MT101", "MT102", "MT104", "MT105"]
+    assert [r.code for r in select(["repeated-word"])] == ["MT101"]
