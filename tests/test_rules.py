@@ -86,3 +86,12 @@ def test_quote_closed_twice_blames_the_later_mark_after_attribution() -> None:
 def test_select_and_ignore() -> None:
     assert [r.code for r in select(["MT10"], ["MT106", "fragment"])] == ["MT101", "MT102", "MT104", "MT105"]
     assert [r.code for r in select(["repeated-word"])] == ["MT101"]
+
+
+def test_rule_docs_are_generated_and_current() -> None:
+    from pathlib import Path
+
+    from detector.rules import render_docs
+
+    docs = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
+    assert docs.read_text(encoding="utf-8") == render_docs(), "run: python scripts/gen_rule_docs.py"

@@ -172,6 +172,7 @@ RULE = Rule(
         "“We are ready,” the Pentagon said. said before the trip.",
         "The ministers met in the in the capital.",
         "The church church church was full.",
+        "Defense Secretary Hegseth Hegseth arrived in Brussels.",
     ),
     examples_pass=(
         "She had had enough of the delays by then.",

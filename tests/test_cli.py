@@ -1,0 +1,149 @@
+"""The mtlint command: exit codes, formats, and bad input that gets a clear error and loses nothing."""
+
+from __future__ import annotations
+
+import codecs
+import json
+
+import pytest
+
+from detector.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_clean_file_exits_zero(tmp_path, capsys) -> None:
+    path = tmp_path / "ok.txt"
+    path.write_text("The council approved the budget on Tuesday.\n", encoding="utf-8")
+    assert run(capsys, "check", str(path))[:2] == (0, "")
+
+
+def test_text_format_line(tmp_path, capsys) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("First line.\nPete Hegseth Will will go.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "check", str(path))
+    assert code == 1
+    assert out == f"{path}:2:14: MT101 repeated-word: The word “will” is repeated. → “will”\n"
+
+
+def test_undecodable_bytes_name_file_and_offset(tmp_path, capsys) -> None:
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Caf".encode() + b"\xe9 au lait.")
+    code, _, err = run(capsys, "check", str(path))
+    assert code == 2
+    assert str(path) in err and "byte 3" in err and "--encoding" in err
+    assert run(capsys, "check", "--encoding", "latin-1", str(path))[0] == 0
+
+
+def test_binary_file_is_refused(tmp_path, capsys) -> None:
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    code, _, err = run(capsys, "check", str(path))
+    assert code == 2 and "binary" in err
+
+
+def test_error_on_one_file_does_not_hide_findings_in_another(tmp_path, capsys) -> None:
+    bad, good = tmp_path / "bad.txt", tmp_path / "good.txt"
+    bad.write_bytes(b"\xff\xfe\x00oops\x00")
+    bad.write_bytes(b"ok \xc3\x28")
+    good.write_text("The the end.", encoding="utf-8")
+    code, out, err = run(capsys, "check", "--format", "json", str(bad), str(good))
+    payload = json.loads(out)
+    assert code == 2
+    assert [f["path"] for f in payload["files"]] == [str(good)]
+    assert payload["errors"][0]["path"] == str(bad) and "byte 3" in payload["errors"][0]["message"]
+
+
+def test_empty_input_has_no_findings(tmp_path, capsys) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    assert run(capsys, "check", str(path))[0] == 0
+
+
+def test_directory_is_walked_for_text_files(tmp_path, capsys) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.txt").write_text("The the end.", encoding="utf-8")
+    (tmp_path / "b.md").write_text("The the end.", encoding="utf-8")
+    (tmp_path / ".hidden.txt").write_text("The the end.", encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--format", "json", str(tmp_path))
+    assert code == 1
+    assert [f["path"] for f in json.loads(out)["files"]] == [str(tmp_path / "sub" / "a.txt")]
+
+
+def test_directory_without_text_files_is_refused(tmp_path, capsys) -> None:
+    (tmp_path / "x.bin").write_bytes(b"\x00")
+    code, _, err = run(capsys, "check", str(tmp_path))
+    assert code == 2 and "no .txt" in err
+
+
+def test_missing_file(capsys) -> None:
+    code, _, err = run(capsys, "check", "/nonexistent/file.txt")
+    assert code == 2 and "/nonexistent/file.txt" in err
+
+
+def test_usage_error_exits_two(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--format", "nope"])
+    assert exc.value.code == 2
+
+
+def test_fix_write_keeps_bom_and_crlf(tmp_path, capsys) -> None:
+    path = tmp_path / "crlf.txt"
+    original = "Talks resumed.\r\nAdvertisement\r\nThe the deal was signed.\r\n"
+    path.write_bytes(codecs.BOM_UTF8 + original.encode())
+    assert run(capsys, "fix", "--write", str(path))[0] == 0
+    assert path.read_bytes() == codecs.BOM_UTF8 + b"Talks resumed.\r\nThe deal was signed.\r\n"
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name != "crlf.txt"]
+    assert leftovers == []
+
+
+def test_offsets_exclude_the_bom(tmp_path, capsys) -> None:
+    path = tmp_path / "bom.txt"
+    path.write_bytes(codecs.BOM_UTF8 + "the the".encode())
+    out = json.loads(run(capsys, "check", "--format", "json", str(path))[1])
+    [f] = out["files"][0]["findings"]
+    assert (f["start"], f["end"], f["text"]) == (0, 7, "the the")
+
+
+def test_fix_write_failure_leaves_the_file_intact(tmp_path, capsys, monkeypatch) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("The the end.", encoding="utf-8")
+
+    def boom(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("os.replace", boom)
+    with pytest.raises(OSError):
+        main(["fix", "--write", str(path)])
+    assert path.read_text(encoding="utf-8") == "The the end."
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_fix_diff_and_stdout(tmp_path, capsys) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("The the end.\n", encoding="utf-8")
+    code, out, _ = run(capsys, "fix", "--diff", str(path))
+    assert code == 0 and "-The the end.\n+The end.\n" in out
+
+
+def test_fix_write_refuses_stdin(capsys) -> None:
+    assert run(capsys, "fix", "--write")[0] == 2
+
+
+def test_rules_lists_every_code(capsys) -> None:
+    code, out, _ = run(capsys, "rules", "--format", "json")
+    assert code == 0
+    assert [r["code"] for r in json.loads(out)] == ["MT101", "MT102", "MT103", "MT104", "MT105", "MT106"]
+
+
+def test_large_single_line_file(tmp_path, capsys) -> None:
+    """A multi-megabyte file with no newline is checked (linear-time rules); see bench.py for timing."""
+    path = tmp_path / "big.txt"
+    unit = "The ministers met in Brussels on Tuesday. Hegseth will will speak. "
+    path.write_text(unit * (2_000_000 // len(unit)), encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--format", "jsonl", str(path))
+    assert code == 1 and out.count("\n") == 2_000_000 // len(unit)
