@@ -25,7 +25,7 @@ WORD_BEFORE_RE = re.compile(r"([^\W_]+)\.$")
 OPENING_MARKS = "\"'“‘([«"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A slice ``[start, end)`` of a document's text."""
 
@@ -37,7 +37,7 @@ class Span:
         return self.end - self.start
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Token(Span):
     """A word or a single punctuation character."""
 
@@ -46,7 +46,7 @@ class Token(Span):
         return self.text[0].isalnum()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Sentence(Span):
     """A sentence, with the index of its paragraph in the document."""
 

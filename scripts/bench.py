@@ -1,0 +1,125 @@
+"""Throughput and peak memory of mtlint against peer checkers, measured in one run.
+
+Usage: python scripts/bench.py [--news ../shared/data/news-en] [--docs N] [--repeat 3]
+
+Every tool checks the same news documents (sentences of a document joined by spaces), each in
+its own fresh process, so peak RSS (ru_maxrss) includes the tool's imports and data. Reported:
+sentences per second (best of ``--repeat``), peak memory, and the ratio to mtlint. A second
+table checks one single-line text of 1 MB and 10 MB with the rules to show linear scaling.
+Peers (harper-py, proselint) are skipped with a note when not installed (`pip install -e '.[peers]'`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+Checker = Callable[[str], object]
+
+
+def _mtlint_rules() -> Checker:
+    from detector import check
+
+    return check
+
+
+def _harper() -> Checker:
+    import harper
+
+    linter = harper.Linter()
+    return linter.lint
+
+
+def _proselint() -> Checker:
+    from proselint.checks import __register__
+    from proselint.registry import CheckRegistry
+    from proselint.tools import LintFile
+
+    CheckRegistry().register_many(__register__)
+    return lambda text: LintFile("bench", text).lint()
+
+
+TOOLS: dict[str, Callable[[], Checker]] = {"mtlint-rules": _mtlint_rules, "harper": _harper, "proselint": _proselint}
+
+
+def load_documents(news: Path, limit: int | None) -> tuple[list[str], int]:
+    """News documents as texts, and their number of sentences."""
+    docs = [json.loads(line)["sentences"] for line in (news / "documents.jsonl").open(encoding="utf-8")]
+    docs = docs[:limit] if limit else docs
+    return [" ".join(d) for d in docs], sum(len(d) for d in docs)
+
+
+def worker(tool: str, news: Path, limit: int | None, repeat: int) -> None:
+    """Run one tool in this process and print one JSON line of measurements."""
+    t0 = time.perf_counter()
+    checker = TOOLS[tool]()
+    load_s = time.perf_counter() - t0
+    texts, n_sentences = load_documents(news, limit)
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        for text in texts:
+            checker(text)
+        best = min(best, time.perf_counter() - t0)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"tool": tool, "sentences": n_sentences, "seconds": best, "load_s": load_s, "peak_mb": peak_mb}))
+
+
+def scaling_worker(megabytes: int) -> None:
+    """Time the rules on one single-line text of ``megabytes`` MB."""
+    from detector import check
+
+    unit = "The ministers met in Brussels on Tuesday, officials said. Hegseth will will speak. “Talks go on.” "
+    text = unit * (megabytes * 1_000_000 // len(unit))
+    t0 = time.perf_counter()
+    check(text)
+    seconds = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"megabytes": megabytes, "seconds": seconds, "peak_mb": peak_mb}))
+
+
+def run_child(*args: str) -> dict | None:
+    done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"  ({args[1]} skipped: {done.stderr.strip().splitlines()[-1] if done.stderr.strip() else 'failed'})")
+        return None
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--news", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/news-en")
+    parser.add_argument("--docs", type=int, default=None, help="check only the first N documents")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--scaling", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    limit = str(args.docs or 0)
+    if args.worker:
+        return worker(args.worker, args.news, args.docs, args.repeat)
+    if args.scaling:
+        return scaling_worker(args.scaling)
+
+    rows = [r for tool in TOOLS if (r := run_child("--worker", tool, "--news", str(args.news), "--docs", limit, "--repeat", str(args.repeat)))]
+    base = next((r for r in rows if r["tool"] == "mtlint-rules"), None)
+    print(f"\n{'tool':<14} {'sentences/s':>12} {'vs mtlint':>10} {'peak MB':>9} {'load s':>7}")
+    for r in rows:
+        rate = r["sentences"] / r["seconds"]
+        ratio = rate / (base["sentences"] / base["seconds"]) if base else float("nan")
+        print(f"{r['tool']:<14} {rate:>12,.0f} {ratio:>9.2f}x {r['peak_mb']:>9.0f} {r['load_s']:>7.2f}")
+    print(f"({rows[0]['sentences'] if rows else 0} sentences, best of {args.repeat})")
+
+    print(f"\n{'single line':<14} {'seconds':>8} {'peak MB':>9}")
+    for mb in (1, 10):
+        if r := run_child("--scaling", str(mb)):
+            print(f"{str(mb) + ' MB':<14} {r['seconds']:>8.2f} {r['peak_mb']:>9.0f}")
+
+
+if __name__ == "__main__":
+    main()
