@@ -87,6 +87,12 @@ def expand_paths(paths: list[str]) -> Iterator[str]:
             raise InputError(f"{path}: directory holds no {'/'.join(TEXT_SUFFIXES)} files to check")
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | Path, data: bytes) -> None:
     """Replace ``path`` with ``data`` in one step, keeping the file's permissions."""
     path = Path(path)
@@ -96,8 +102,7 @@ def atomic_write(path: str | Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
