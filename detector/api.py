@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
+from typing import TYPE_CHECKING
 
 from detector.document import Document
 from detector.findings import Finding, Rule
 from detector.rules import select
+
+if TYPE_CHECKING:
+    from detector.model.scorer import ModelDetector
 
 MAX_FIX_PASSES = 5
 
@@ -32,12 +36,27 @@ class Report:
         return apply_fixes(self.text, self.accepted)
 
 
-def check(text: str, rules: Sequence[Rule] | None = None) -> Report:
-    """Run the rules on ``text`` and return a :class:`Report`."""
+def check(text: str, rules: Sequence[Rule] | None = None, *, model: ModelDetector | bool = False) -> Report:
+    """Run the rules (and the learned detector if ``model``) on ``text`` and return a :class:`Report`.
+
+    ``model=True`` uses the shipped model, loaded once per process; a :class:`ModelDetector`
+    may be passed instead. The default runs the rules only and never imports torch.
+    """
     doc = Document(text)
     findings = [f for rule in (select() if rules is None else rules) for f in rule.check(doc)]
+    if model:
+        detector = default_model() if model is True else model
+        findings += detector.check(doc, findings)
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     return Report(text=text, findings=findings, document=doc)
+
+
+@cache
+def default_model() -> ModelDetector:
+    """The model shipped in ``detector/model/weights`` (loads torch and MiniLM on first call)."""
+    from detector.model.scorer import load
+
+    return load()
 
 
 def fix(text: str, rules: Sequence[Rule] | None = None) -> str:

@@ -10,12 +10,14 @@ import difflib
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from detector import __version__
 from detector.api import check, fix
 from detector.findings import Rule
 from detector.formats import FORMATS, FileResult
 from detector.rules import RULES, select
+from detector.model.scorer import WEIGHTS
 from detector.textio import STDIN, InputError, Source, atomic_write, expand_paths, read_source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -43,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="report artifacts in files, directories or standard input")
     _add_input_options(p, nargs="*")
     p.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
+    p.add_argument("--no-model", action="store_true", help="rules only: do not load the learned detector (no torch)")
+    p.add_argument("--model", type=Path, metavar="DIR", help="use the model saved in DIR (default: the shipped one)")
     p.set_defaults(run=run_check)
 
     p = sub.add_parser("fix", help="print the corrected text (or a diff, or rewrite the file)")
@@ -51,6 +55,21 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
     mode.add_argument("--write", action="store_true", help="rewrite the file in place, atomically")
     p.set_defaults(run=run_fix)
+
+    p = sub.add_parser("garble", help="add machine-translation noise to each sentence (for training data)")
+    p.add_argument("paths", nargs="?", default=STDIN, metavar="PATH", help="text file or - (default: -)")
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--format", choices=("text", "jsonl"), default="text", help="text, or one JSON record a sentence with gold spans")
+    p.add_argument("--encoding")
+    p.set_defaults(run=run_garble)
+
+    p = sub.add_parser("train", help="retrain the learned detector on your own clean news")
+    p.add_argument("--clean", type=Path, required=True, help="documents.jsonl folder/file, or .txt (one sentence a line, blank line between documents)")
+    p.add_argument("--mt", type=Path, help="optional mt-en-dev folder: real MT with post-edits (its train split)")
+    p.add_argument("--out", type=Path, required=True, help="folder to write the model to (use it with `mtlint check --model`)")
+    p.add_argument("--seed", type=int, default=13)
+    p.add_argument("--epochs", type=float, default=1.0)
+    p.set_defaults(run=run_train)
 
     p = sub.add_parser("rules", help="list the rules")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -71,13 +90,17 @@ def _rules(args: argparse.Namespace) -> list[Rule]:
 
 def run_check(args: argparse.Namespace) -> int:
     rules = _rules(args)
+    model = _Model(None if args.no_model else args.model or WEIGHTS)
     results: list[FileResult] = []
     for path in args.paths:
         try:
             for file in expand_paths([path]):
-                results.append(_check_one(file, args.encoding, rules))
+                results.append(_check_one(file, args.encoding, rules, model))
         except InputError as e:
             results.append(FileResult(path, error=str(e)))
+        except ModelError as e:
+            print(f"mtlint: error: {e}", file=sys.stderr)
+            return EXIT_ERROR
     for r in results:
         if r.error:
             print(f"mtlint: error: {r.error}", file=sys.stderr)
@@ -91,12 +114,37 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if n else EXIT_CLEAN
 
 
-def _check_one(path: str, encoding: str | None, rules: list[Rule]) -> FileResult:
+class ModelError(Exception):
+    """The learned detector could not be loaded."""
+
+
+class _Model:
+    """Loads the model on first use, once per process; ``None`` folder means rules only."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self._detector: object | None = None
+
+    def get(self) -> object | None:
+        if self.folder is None:
+            return None
+        if self._detector is None:
+            from detector.model.scorer import load
+
+            try:
+                self._detector = load(self.folder)
+            except (FileNotFoundError, ValueError, OSError) as e:
+                raise ModelError(f"{e} (use --no-model to run the rules only)") from None
+        return self._detector
+
+
+def _check_one(path: str, encoding: str | None, rules: list[Rule], model: _Model) -> FileResult:
     try:
         source = read_source(path, encoding)
     except InputError as e:
         return FileResult(path, error=str(e))
-    return FileResult(path, report=check(source.text, rules))
+    detector = model.get() if source.text.strip() else None
+    return FileResult(path, report=check(source.text, rules, model=detector or False))
 
 
 def run_fix(args: argparse.Namespace) -> int:
@@ -125,6 +173,52 @@ def run_fix(args: argparse.Namespace) -> int:
         sys.stdout.flush()
         sys.stdout.buffer.write(source.encode(fixed))
         sys.stdout.buffer.flush()
+    return EXIT_CLEAN
+
+
+def run_garble(args: argparse.Namespace) -> int:
+    import random
+
+    from detector.document import Document
+    from detector.noise import garble
+
+    try:
+        source = read_source(args.paths, args.encoding)
+    except InputError as e:
+        print(f"mtlint: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    rng = random.Random(args.seed)
+    pieces, pos = [], 0
+    for sent in Document(source.text).sentences:
+        g = garble(sent.text, rng)
+        if args.format == "jsonl":
+            spans = [{"start": s.start, "end": s.end, "category": s.category, "op": s.op} for s in g.spans]
+            record = {"text": g.text, "label": int(bool(g.spans)), "spans": spans, "original": sent.text}
+            print(json.dumps(record, ensure_ascii=False))
+        else:
+            pieces += [source.text[pos : sent.start], g.text]
+            pos = sent.end
+    if args.format == "text":
+        sys.stdout.write("".join(pieces) + source.text[pos:])
+    return EXIT_CLEAN
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from detector.corpus import CorpusError, build
+    from detector.model.pipeline import Recipe, train
+    from detector.model.scorer import save
+    from detector.noise import NoiseConfig
+
+    corpus = args.out / "corpus"
+    try:
+        build(args.clean, corpus, args.seed, (0.8, 0.1, 0.1), NoiseConfig())
+    except CorpusError as e:
+        print(f"mtlint: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
+    recipe = Recipe(corpus=str(corpus), mt=str(args.mt) if args.mt else None, seed=args.seed, epochs=args.epochs)
+    detector = train(recipe, log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    save(args.out, detector)
+    print(f"model saved to {args.out}; use it with: mtlint check --model {args.out} FILE", file=sys.stderr)
     return EXIT_CLEAN
 
 

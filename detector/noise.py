@@ -21,21 +21,8 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
+from detector.findings import CATEGORIES
 from detector.resources import load_lines
-
-CATEGORIES = frozenset(
-    {
-        "duplication",
-        "untranslated",
-        "addition",
-        "omission",
-        "inconsistent-entities",
-        "typographical",
-        "grammar",
-        "mistranslation",
-        "other",
-    }
-)
 
 
 @dataclass(frozen=True)

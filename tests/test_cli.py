@@ -19,13 +19,13 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_clean_file_exits_zero(tmp_path, capsys) -> None:
     path = tmp_path / "ok.txt"
     path.write_text("The council approved the budget on Tuesday.\n", encoding="utf-8")
-    assert run(capsys, "check", str(path))[:2] == (0, "")
+    assert run(capsys, "check", "--no-model", str(path))[:2] == (0, "")
 
 
 def test_text_format_line(tmp_path, capsys) -> None:
     path = tmp_path / "a.txt"
     path.write_text("First line.\nPete Hegseth Will will go.\n", encoding="utf-8")
-    code, out, _ = run(capsys, "check", str(path))
+    code, out, _ = run(capsys, "check", "--no-model", str(path))
     assert code == 1
     assert out == f"{path}:2:14: MT101 repeated-word: The word “will” is repeated. → “will”\n"
 
@@ -33,16 +33,16 @@ def test_text_format_line(tmp_path, capsys) -> None:
 def test_undecodable_bytes_name_file_and_offset(tmp_path, capsys) -> None:
     path = tmp_path / "latin.txt"
     path.write_bytes("Caf".encode() + b"\xe9 au lait.")
-    code, _, err = run(capsys, "check", str(path))
+    code, _, err = run(capsys, "check", "--no-model", str(path))
     assert code == 2
     assert str(path) in err and "byte 3" in err and "--encoding" in err
-    assert run(capsys, "check", "--encoding", "latin-1", str(path))[0] == 0
+    assert run(capsys, "check", "--no-model", "--encoding", "latin-1", str(path))[0] == 0
 
 
 def test_binary_file_is_refused(tmp_path, capsys) -> None:
     path = tmp_path / "image.txt"
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    code, _, err = run(capsys, "check", str(path))
+    code, _, err = run(capsys, "check", "--no-model", str(path))
     assert code == 2 and "binary" in err
 
 
@@ -51,7 +51,7 @@ def test_error_on_one_file_does_not_hide_findings_in_another(tmp_path, capsys) -
     bad.write_bytes(b"\xff\xfe\x00oops\x00")
     bad.write_bytes(b"ok \xc3\x28")
     good.write_text("The the end.", encoding="utf-8")
-    code, out, err = run(capsys, "check", "--format", "json", str(bad), str(good))
+    code, out, err = run(capsys, "check", "--no-model", "--format", "json", str(bad), str(good))
     payload = json.loads(out)
     assert code == 2
     assert [f["path"] for f in payload["files"]] == [str(good)]
@@ -61,7 +61,7 @@ def test_error_on_one_file_does_not_hide_findings_in_another(tmp_path, capsys) -
 def test_empty_input_has_no_findings(tmp_path, capsys) -> None:
     path = tmp_path / "empty.txt"
     path.write_bytes(b"")
-    assert run(capsys, "check", str(path))[0] == 0
+    assert run(capsys, "check", "--no-model", str(path))[0] == 0
 
 
 def test_directory_is_walked_for_text_files(tmp_path, capsys) -> None:
@@ -69,19 +69,19 @@ def test_directory_is_walked_for_text_files(tmp_path, capsys) -> None:
     (tmp_path / "sub" / "a.txt").write_text("The the end.", encoding="utf-8")
     (tmp_path / "b.md").write_text("The the end.", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text("The the end.", encoding="utf-8")
-    code, out, _ = run(capsys, "check", "--format", "json", str(tmp_path))
+    code, out, _ = run(capsys, "check", "--no-model", "--format", "json", str(tmp_path))
     assert code == 1
     assert [f["path"] for f in json.loads(out)["files"]] == [str(tmp_path / "sub" / "a.txt")]
 
 
 def test_directory_without_text_files_is_refused(tmp_path, capsys) -> None:
     (tmp_path / "x.bin").write_bytes(b"\x00")
-    code, _, err = run(capsys, "check", str(tmp_path))
+    code, _, err = run(capsys, "check", "--no-model", str(tmp_path))
     assert code == 2 and "no .txt" in err
 
 
 def test_missing_file(capsys) -> None:
-    code, _, err = run(capsys, "check", "/nonexistent/file.txt")
+    code, _, err = run(capsys, "check", "--no-model", "/nonexistent/file.txt")
     assert code == 2 and "/nonexistent/file.txt" in err
 
 
@@ -104,7 +104,7 @@ def test_fix_write_keeps_bom_and_crlf(tmp_path, capsys) -> None:
 def test_offsets_exclude_the_bom(tmp_path, capsys) -> None:
     path = tmp_path / "bom.txt"
     path.write_bytes(codecs.BOM_UTF8 + "the the".encode())
-    out = json.loads(run(capsys, "check", "--format", "json", str(path))[1])
+    out = json.loads(run(capsys, "check", "--no-model", "--format", "json", str(path))[1])
     [f] = out["files"][0]["findings"]
     assert (f["start"], f["end"], f["text"]) == (0, 7, "the the")
 
@@ -145,5 +145,32 @@ def test_large_single_line_file(tmp_path, capsys) -> None:
     path = tmp_path / "big.txt"
     unit = "The ministers met in Brussels on Tuesday. Hegseth will will speak. "
     path.write_text(unit * (2_000_000 // len(unit)), encoding="utf-8")
-    code, out, _ = run(capsys, "check", "--format", "jsonl", str(path))
+    code, out, _ = run(capsys, "check", "--no-model", "--format", "jsonl", str(path))
     assert code == 1 and out.count("\n") == 2_000_000 // len(unit)
+
+
+def test_rules_only_never_imports_torch(tmp_path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "a.txt"
+    path.write_text("Pete Hegseth Will will go.", encoding="utf-8")
+    code = (
+        "import sys; from detector.cli import main; rc = main(['check', '--no-model', sys.argv[1]]); "
+        "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules, 'torch imported'; "
+        "sys.exit(rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+
+
+def test_garble_is_seeded_and_keeps_layout(tmp_path, capsys) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("The council approved the budget on Tuesday.\nThe mayor said the vote was close.\n", encoding="utf-8")
+    first = run(capsys, "garble", "--seed", "3", str(path))[1]
+    assert first == run(capsys, "garble", "--seed", "3", str(path))[1]
+    assert first.count("\n") == 2
+    records = [json.loads(line) for line in run(capsys, "garble", "--seed", "3", "--format", "jsonl", str(path))[1].splitlines()]
+    for r in records:
+        for s in r["spans"]:
+            assert 0 <= s["start"] < s["end"] <= len(r["text"])

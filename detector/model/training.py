@@ -1,0 +1,131 @@
+"""Fine-tuning the network and scoring sentences with it.
+
+Training is multi-task: a sentence loss on labeled examples and a token loss (is this word
+wrong?) on every example with known spans. Everything is seeded for reproducibility.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import nn
+
+from detector.model.network import GarbleNet
+
+IGNORE = -100.0
+
+
+@dataclass(frozen=True)
+class Example:
+    """A training sentence: ``label`` 1 garbled, 0 clean, None unknown (token loss only)."""
+
+    text: str
+    label: int | None
+    spans: tuple[tuple[int, int], ...] = ()
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    epochs: float = 1.0
+    batch_size: int = 16
+    lr: float = 5e-4
+    head_lr: float = 2e-3
+    token_weight: float = 0.5
+    warmup: float = 0.06
+    seed: int = 13
+    log_every: int = 50
+
+
+@dataclass
+class Scores:
+    """Network outputs for a list of sentences."""
+
+    sentence_logit: np.ndarray
+    token_max: np.ndarray
+    tokens: list[list[tuple[int, int, float]]]  # per sentence: (start, end, probability)
+
+
+def token_targets(offsets: torch.Tensor, spans_batch: Sequence[Sequence[tuple[int, int]]], has_spans: Sequence[bool]) -> torch.Tensor:
+    """1 where a word piece overlaps a gold span, 0 elsewhere, IGNORE for special tokens."""
+    targets = torch.full(offsets.shape[:2], IGNORE)
+    for i, spans in enumerate(spans_batch):
+        if not has_spans[i]:
+            continue
+        for j, (s, e) in enumerate(offsets[i].tolist()):
+            if e > s:
+                targets[i, j] = float(any(s < b and a < e for a, b in spans))
+    return targets
+
+
+def fit(net: GarbleNet, examples: Sequence[Example], config: TrainConfig = TrainConfig(), log: Callable[[str], None] = print) -> GarbleNet:
+    """Fine-tune ``net`` in place on ``examples`` and return it."""
+    rng = random.Random(config.seed)
+    torch.manual_seed(config.seed)
+    order = list(range(len(examples)))
+    steps_per_epoch = math.ceil(len(examples) / config.batch_size)
+    total = max(1, int(steps_per_epoch * config.epochs))
+    heads = [p for n, p in net.named_parameters() if p.requires_grad and n.startswith(("sentence_head", "token_head"))]
+    body = [p for n, p in net.named_parameters() if p.requires_grad and not n.startswith(("sentence_head", "token_head"))]
+    opt = torch.optim.AdamW([{"params": body, "lr": config.lr}, {"params": heads, "lr": config.head_lr}], weight_decay=0.01)
+    warm = max(1, int(total * config.warmup))
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm))))
+    bce = nn.BCEWithLogitsLoss(reduction="none")
+    net.train()
+    step, t0, running = 0, time.time(), 0.0
+    while step < total:
+        rng.shuffle(order)
+        for b in range(0, len(order), config.batch_size):
+            if step >= total:
+                break
+            batch = [examples[i] for i in order[b : b + config.batch_size]]
+            enc = net.encode([e.text for e in batch])
+            sent_logit, tok_logit = net(enc["input_ids"], enc["attention_mask"])
+            labels = torch.tensor([float(e.label) if e.label is not None else IGNORE for e in batch])
+            known = labels != IGNORE
+            loss = bce(sent_logit[known], labels[known]).mean() if known.any() else sent_logit.sum() * 0
+            if net.config.token_head:
+                has_spans = [e.label is not None or bool(e.spans) for e in batch]
+                targets = token_targets(enc["offset_mapping"], [e.spans for e in batch], has_spans)
+                mask = targets != IGNORE
+                if mask.any():
+                    loss = loss + config.token_weight * bce(tok_logit[mask], targets[mask]).mean()
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], 1.0)
+            opt.step()
+            sched.step()
+            step += 1
+            running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
+            if step % config.log_every == 0 or step == total:
+                rate = step * config.batch_size / (time.time() - t0)
+                log(f"step {step}/{total} loss {running:.4f} ({rate:.1f} sentences/s)")
+    net.eval()
+    return net
+
+
+@torch.inference_mode()
+def score(net: GarbleNet, texts: Sequence[str], batch_size: int = 64) -> Scores:
+    """Sentence logits, the max token probability, and token probabilities with offsets."""
+    n = len(texts)
+    logits = np.zeros(n, dtype=np.float32)
+    token_max = np.zeros(n, dtype=np.float32)
+    tokens: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
+    order = sorted(range(n), key=lambda i: len(texts[i]))
+    for b in range(0, n, batch_size):
+        idx = order[b : b + batch_size]
+        enc = net.encode([texts[i] for i in idx])
+        sent_logit, tok_logit = net(enc["input_ids"], enc["attention_mask"])
+        probs = torch.sigmoid(tok_logit)
+        for row, i in enumerate(idx):
+            logits[i] = float(sent_logit[row])
+            pieces = [(s, e, float(p)) for (s, e), p in zip(enc["offset_mapping"][row].tolist(), probs[row].tolist()) if e > s]
+            tokens[i] = pieces
+            token_max[i] = max((p for _, _, p in pieces), default=0.0)
+    return Scores(logits, token_max, tokens)

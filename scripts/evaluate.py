@@ -1,0 +1,163 @@
+"""Evaluate a trained detector on held-out data, next to the length-alone and features-alone baselines.
+
+Usage:
+    python scripts/evaluate.py [--model detector/model/weights] [--corpus build/corpus]
+        [--mt ../shared/data/mt-en-dev] [--data extra.jsonl ...] [--json out.json]
+
+Sets (each only if present; none was trained on):
+- ``synthetic-test``: ``<corpus>/test.jsonl`` (documents held out from training);
+- ``handwritten``: ``corpus/handwritten.jsonl`` (never trained on);
+- ``mt-en-dev-dev``: the dev split of mt-en-dev (labels 0/1; per language pair);
+- any ``--data`` JSONL in the corpus schema;
+- ``clean-news``: the clean sentences of ``synthetic-test`` (false-positive rate);
+- ``seed``: the seed article against ``tests/data/seed_annotation.tsv``.
+
+Reported per set: ROC AUC, PR AUC, precision/recall/F1 and flag rate at the model's default
+threshold, span precision/recall, detection rate per gold category, metrics per group
+(language pair, beat); and the same sentence metrics for length alone (threshold fit on the
+calibration data like the model's) and for the cheap features alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from detector.api import check
+from detector.model.combiner import Combiner
+from detector.model.data import Item, load_corpus, load_mt_en_dev
+from detector.model.features import FEATURE_NAMES, feature_matrix
+from detector.model.metrics import sentence_metrics, span_metrics
+from detector.model.pipeline import Recipe, choose_threshold, fit_items, rule_hits
+from detector.model.scorer import WEIGHTS, load, localize
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def length(texts: list[str]) -> np.ndarray:
+    return np.array([len(t.split()) for t in texts], dtype=float)
+
+
+def baselines(recipe: Recipe) -> dict[str, tuple[object, float]]:
+    """Length and cheap-feature scorers, thresholds fit on the calibration data."""
+    _, calibration = fit_items(recipe)
+    texts = [i.text for i in calibration]
+    clean = np.array([i.source == "synthetic" and i.label == 0 for i in calibration])
+    y = np.array([i.label for i in calibration])
+    X = feature_matrix(texts, rule_hits(texts))
+    features = Combiner(feature_names=FEATURE_NAMES).fit(X, y)
+    p_feat = features.predict_proba(X)[:, 1]
+    return {
+        "length": (lambda t: length(t), choose_threshold(length(texts)[clean], recipe.clean_fp_target)),
+        "features": (
+            lambda t: features.predict_proba(feature_matrix(t, rule_hits(t)))[:, 1],
+            choose_threshold(p_feat[clean], recipe.clean_fp_target),
+        ),
+    }
+
+
+def evaluate_set(name: str, items: list[Item], model, base) -> dict:
+    texts = [i.text for i in items]
+    y = np.array([i.label for i in items])
+    p, scores = model.probabilities(texts, rule_hits(texts))
+    out: dict = {"set": name, "model": sentence_metrics(y, p, model.threshold)}
+    for bname, (scorer, threshold) in base.items():
+        out[bname] = sentence_metrics(y, scorer(texts), threshold)
+    flagged = p >= model.threshold
+    predicted = [localize(t, tok, model.token_threshold) if f else [] for t, tok, f in zip(texts, scores.tokens, flagged)]
+    gold = [[(s, e) for s, e, _ in i.spans] for i in items]
+    out["spans"] = span_metrics(gold, predicted)
+    by_cat: dict[str, list[bool]] = defaultdict(list)
+    for i, f in zip(items, flagged):
+        for cat in {c for _, _, c in i.spans} if i.label == 1 else ():
+            by_cat[cat].append(bool(f))
+    out["detection_by_category"] = {c: {"n": len(v), "recall": float(np.mean(v))} for c, v in sorted(by_cat.items())}
+    groups: dict[str, list[int]] = defaultdict(list)
+    for k, i in enumerate(items):
+        groups[i.group].append(k)
+    if len(groups) > 1:
+        out["by_group"] = {
+            g: {"model": sentence_metrics(y[ix], p[ix], model.threshold), "length_roc_auc": sentence_metrics(y[ix], length([texts[k] for k in ix]), 0)["roc_auc"]}
+            for g, ix in sorted(groups.items())
+        }
+    return out
+
+
+def evaluate_seed(model, annotation: Path, seed: Path) -> dict:
+    text = seed.read_text(encoding="utf-8")
+    labels = [line.split("\t") for line in annotation.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    report = check(text, model=model)
+    sentences = report.document.sentences
+    assert len(sentences) == len(labels), "seed annotation is out of date"
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for sent, (label, prefix) in zip(sentences, labels):
+        assert sent.text.startswith(prefix), prefix
+        hit = any(f.source == "model" and sent.start <= f.start < sent.end for f in report.findings)
+        counts[label][0] += hit
+        counts[label][1] += 1
+    return {label: {"flagged": f, "of": n} for label, (f, n) in sorted(counts.items())}
+
+
+def fmt(m: dict) -> str:
+    return (
+        f"ROC {m['roc_auc']:.3f}  PR {m['pr_auc']:.3f}  P {m['precision']:.3f}  R {m['recall']:.3f}  "
+        f"F1 {m['f1']:.3f}  flagged {m['flag_rate']:.1%}  (n={m['n']}, pos={m['positives']})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=WEIGHTS)
+    parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
+    parser.add_argument("--mt", type=Path, default=ROOT.parent / "shared/data/mt-en-dev")
+    parser.add_argument("--data", type=Path, action="append", default=[])
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    args = parser.parse_args()
+
+    model = load(args.model)
+    recipe = Recipe(**{**model.info.get("recipe", {}), "corpus": str(args.corpus), "mt": str(args.mt) if args.mt.exists() else None})
+    base = baselines(recipe)
+    sets: list[tuple[str, list[Item]]] = []
+    if (args.corpus / "test.jsonl").exists():
+        test = load_corpus(args.corpus / "test.jsonl")
+        sets.append(("synthetic-test", test))
+    if (ROOT / "corpus/handwritten.jsonl").exists():
+        sets.append(("handwritten", load_corpus(ROOT / "corpus/handwritten.jsonl")))
+    if args.mt.exists():
+        sets.append(("mt-en-dev-dev", load_mt_en_dev(args.mt, "dev")))
+    sets += [(path.stem, load_corpus(path)) for path in args.data]
+
+    results = []
+    for name, items in sets:
+        r = evaluate_set(name, items, model, base)
+        results.append(r)
+        print(f"\n## {name}\n  model    {fmt(r['model'])}")
+        for bname in base:
+            print(f"  {bname:<8} {fmt(r[bname])}")
+        s = r["spans"]
+        print(f"  spans: precision {s['span_precision']:.3f} recall {s['span_recall']:.3f} ({s['predicted_spans']} predicted, {s['gold_spans']} gold)")
+        for cat, v in r["detection_by_category"].items():
+            print(f"  detected [{cat}] {v['recall']:.1%} of {v['n']}")
+        for g, v in r.get("by_group", {}).items():
+            print(f"  group {g:<12} model ROC {v['model']['roc_auc']:.3f} vs length ROC {v['length_roc_auc']:.3f}  flagged {v['model']['flag_rate']:.1%}")
+        if name == "synthetic-test":
+            clean = [i for i in items if i.label == 0]
+            p, _ = model.probabilities([i.text for i in clean], rule_hits([i.text for i in clean]))
+            fp = float(np.mean(p >= model.threshold))
+            results.append({"set": "clean-news", "flag_rate": fp, "n": len(clean)})
+            print(f"\n## clean-news (clean sentences of held-out documents)\n  flagged {fp:.2%} of {len(clean)}")
+    seed = evaluate_seed(model, ROOT / "tests/data/seed_annotation.tsv", ROOT / "seeds/000_92ad0e3d2eded5f1.txt")
+    results.append({"set": "seed", **seed})
+    print("\n## seed article (model findings per annotated sentence)")
+    for label, v in seed.items():
+        print(f"  {label:<8} {v['flagged']} of {v['of']} flagged")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

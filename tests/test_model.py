@@ -1,0 +1,73 @@
+"""The learned detector: a tiny end-to-end training run, and the shipped model offline on the seed."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from detector.api import check
+from detector.corpus import build
+from detector.model.pipeline import Recipe, train
+from detector.model.scorer import WEIGHTS, load, localize, save
+from detector.noise import NoiseConfig
+
+from .conftest import ROOT, SEED
+
+ANNOTATION = ROOT / "tests" / "data" / "seed_annotation.tsv"
+
+
+@pytest.fixture(scope="module")
+def offline():
+    """Fail any network connection attempt while the model loads and runs."""
+    real = socket.socket.connect
+
+    def refuse(self, address):  # noqa: ANN001
+        raise OSError(f"network access attempted: {address}")
+
+    socket.socket.connect = refuse
+    yield
+    socket.socket.connect = real
+
+
+def test_tiny_training_run_end_to_end(tmp_path: Path, offline) -> None:
+    corpus = tmp_path / "corpus"
+    build(ROOT / "tests" / "data" / "tiny_news.txt", corpus, 3, (0.34, 0.33, 0.33), NoiseConfig())
+    recipe = Recipe(corpus=str(corpus), epochs=1.0, batch_size=8, max_length=32, lora_rank=2)
+    detector = train(recipe, log=lambda _: None)
+    save(tmp_path / "model", detector)
+    assert (tmp_path / "model" / "adapter.safetensors").stat().st_size < 1_000_000
+    reloaded = load(tmp_path / "model")
+    text = SEED.read_text(encoding="utf-8")
+    p_before, _ = detector.probabilities(["The council met on Tuesday."])
+    p_after, _ = reloaded.probabilities(["The council met on Tuesday."])
+    assert p_before == pytest.approx(p_after, abs=1e-5)
+    report = check(text, model=reloaded)
+    for f in report.findings:
+        assert 0 <= f.start < f.end <= len(text)
+        assert 0.0 <= f.confidence <= 1.0
+
+
+def test_localize_merges_neighbouring_words() -> None:
+    text = "He smash the weapons quickly."
+    tokens = [(0, 2, 0.1), (3, 6, 0.9), (6, 8, 0.8), (9, 12, 0.7), (13, 20, 0.2), (21, 28, 0.95)]
+    assert localize(text, tokens, 0.5) == [(21, 28), (3, 12)]
+    assert localize(text, tokens, 0.99) == []
+
+
+@pytest.mark.skipif(not (WEIGHTS / "model.json").exists(), reason="no shipped model")
+def test_shipped_model_scores_the_seed_offline(offline) -> None:
+    detector = load()
+    text = SEED.read_text(encoding="utf-8")
+    report = check(text, model=detector)
+    model = [f for f in report.findings if f.source == "model"]
+    assert model and all(f.rule == "MT201" and f.replacements == () for f in model)
+    labels = [line.split("\t")[0] for line in ANNOTATION.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    sentences = report.document.sentences
+    assert len(sentences) == len(labels)
+    flagged = {label: 0 for label in labels}
+    for sent, label in zip(sentences, labels):
+        flagged[label] += any(sent.start <= f.start < sent.end for f in model)
+    assert flagged["garbled"] >= 8, flagged
+    assert flagged["clean"] <= 2, flagged
