@@ -29,6 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
+    except UsageError as e:
+        print(f"mtlint: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
     except BrokenPipeError:  # `mtlint check ... | head`
         sys.stderr.close()
         return EXIT_ERROR
@@ -84,8 +87,15 @@ def _add_input_options(p: argparse.ArgumentParser, nargs: str) -> None:
     p.add_argument("--ignore", action="append", metavar="CODE", help="skip these rules (code prefix or name); repeatable")
 
 
+class UsageError(Exception):
+    """An option value that is wrong in a way argparse cannot see (an unknown rule)."""
+
+
 def _rules(args: argparse.Namespace) -> list[Rule]:
-    return select(args.select, args.ignore)
+    try:
+        return select(args.select, args.ignore)
+    except ValueError as e:
+        raise UsageError(str(e)) from None
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -159,7 +169,11 @@ def run_fix(args: argparse.Namespace) -> int:
     fixed = fix(source.text, _rules(args))
     if args.write:
         if fixed != source.text:
-            atomic_write(args.paths, source.encode(fixed))
+            try:
+                atomic_write(args.paths, source.encode(fixed))
+            except OSError as e:
+                print(f"mtlint: error: {args.paths}: cannot write: {e.strerror or e}; the file is unchanged", file=sys.stderr)
+                return EXIT_ERROR
         print(f"{args.paths}: {'fixed' if fixed != source.text else 'nothing to fix'}", file=sys.stderr)
     elif args.diff:
         diff = difflib.unified_diff(

@@ -3,7 +3,8 @@
 Nothing downstream re-splits the raw string. A :class:`Span` is a ``(start, end)`` slice of
 ``Document.text`` in Unicode code points, and ``span.text`` is always ``doc.text[start:end]``.
 Every line is a paragraph (newlines are paragraph boundaries, so a boilerplate line never
-glues onto the next sentence); sentences are split inside each paragraph.
+glues onto the next sentence; only hard-wrapped lines are joined); sentences are split inside
+each paragraph.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|\S")
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 # Terminal punctuation, then closing quotes/brackets, then whitespace: a candidate boundary.
-BOUNDARY_RE = re.compile(r"(?:[.!?]+|…)[\"'”’)\]]*(?=\s+(\S))")
+BOUNDARY_RE = re.compile(r"(?<![.!?])(?:[.!?]++|…)[\"'”’)\]]*+(?=\s+(\S))")
 DOTTED_ACRONYM_RE = re.compile(r"(?:\b[^\W\d_]\.){2,}$")
 WORD_BEFORE_RE = re.compile(r"([^\W_]+)\.$")
 OPENING_MARKS = "\"'“‘([«"
+SENTENCE_END = ".!?:;\"'”’)]…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +91,22 @@ class Document:
     def _token_starts(self) -> list[int]:
         return [t.start for t in self.tokens]
 
+    @cached_property
+    def first_word_starts(self) -> frozenset[int]:
+        """Offsets of the first word of every sentence (after any opening quote)."""
+        starts = set()
+        for sent in self.sentences:
+            m = WORD_RE.search(sent.text)
+            if m:
+                starts.add(sent.start + m.start())
+        return frozenset(starts)
+
+    @cached_property
+    def capitalized_mid_sentence(self) -> frozenset[str]:
+        """Capitalized words used somewhere other than as a sentence's first word (names)."""
+        firsts = self.first_word_starts
+        return frozenset(t.text for t in self.tokens if t.text[0].isupper() and t.start not in firsts)
+
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column (in code points) of ``offset``."""
         starts = self._line_starts
@@ -101,9 +119,14 @@ class Document:
 
 
 def split_lines(text: str) -> tuple[list[Span], list[Span]]:
-    """Split ``text`` into non-blank paragraphs (trimmed) and the line breaks between lines."""
+    """Split ``text`` into paragraphs (trimmed) and the line breaks between lines.
+
+    Every non-blank line is a paragraph, except that a hard-wrapped line (one that does not end
+    a sentence, followed directly by a line starting in lower case) continues its paragraph.
+    """
     paragraphs: list[Span] = []
     breaks: list[Span] = []
+    previous_blank = True
     for m in LINE_RE.finditer(text):
         line = m.group()
         if not line:
@@ -112,10 +135,21 @@ def split_lines(text: str) -> tuple[list[Span], list[Span]]:
         if len(content) < len(line):
             breaks.append(Span(m.start() + len(content), m.end(), line[len(content):]))
         stripped = content.strip()
-        if stripped:
-            start = m.start() + len(content) - len(content.lstrip())
-            paragraphs.append(Span(start, start + len(stripped), stripped))
+        if not stripped:
+            previous_blank = True
+            continue
+        start = m.start() + len(content) - len(content.lstrip())
+        end = start + len(stripped)
+        if not previous_blank and paragraphs and _wrapped(paragraphs[-1].text, stripped):
+            start = paragraphs.pop().start
+        paragraphs.append(Span(start, end, text[start:end]))
+        previous_blank = False
     return paragraphs, breaks
+
+
+def _wrapped(previous: str, line: str) -> bool:
+    """Whether ``line`` continues a hard-wrapped paragraph ending in ``previous``."""
+    return previous[-1] not in SENTENCE_END and line[0].islower()
 
 
 def split_sentences(paragraph: str, offset: int = 0) -> list[tuple[int, int]]:

@@ -16,7 +16,14 @@ from pathlib import Path
 
 STDIN = "-"
 TEXT_SUFFIXES = (".txt", ".text")
-BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"))
+# UTF-32 first: its little-endian mark begins with the UTF-16 one.
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
 
 
 class InputError(Exception):
@@ -38,16 +45,18 @@ class Source:
 
 
 def decode(data: bytes, path: str, encoding: str | None = None) -> Source:
-    """Decode ``data`` (UTF-8 unless a BOM or ``encoding`` says otherwise); refuse binary data."""
+    """Decode ``data`` (UTF-8 unless a BOM or ``encoding`` says otherwise); refuse binary data.
+
+    A byte-order mark is never part of the text, also when ``encoding`` is given and matches it.
+    """
     bom = b""
+    for mark, enc in BOMS:
+        if data.startswith(mark) and (encoding is None or _same_codec(encoding, enc)):
+            bom, encoding, data = mark, enc, data[len(mark) :]
+            break
     if encoding is None:
-        for mark, enc in BOMS:
-            if data.startswith(mark):
-                bom, encoding, data = mark, enc, data[len(mark) :]
-                break
-        else:
-            encoding = "utf-8"
-        if b"\x00" in data[:8192] and not encoding.startswith("utf-16"):
+        encoding = "utf-8"
+        if b"\x00" in data[:8192]:
             raise InputError(f"{path}: looks like a binary file (NUL byte at {data.index(0)}); not checked")
     try:
         text = data.decode(encoding)
@@ -59,6 +68,15 @@ def decode(data: bytes, path: str, encoding: str | None = None) -> Source:
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}") from None
     return Source(path, text, encoding, bom)
+
+
+def _same_codec(given: str, bom_encoding: str) -> bool:
+    """Whether a user-given encoding names the codec family of a byte-order mark."""
+    try:
+        name = codecs.lookup(given).name
+    except LookupError:
+        return False
+    return name.replace("-sig", "") in (bom_encoding, bom_encoding.rsplit("-", 1)[0])
 
 
 def read_source(path: str, encoding: str | None = None) -> Source:
@@ -94,8 +112,8 @@ def _umask() -> int:
 
 
 def atomic_write(path: str | Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one step, keeping the file's permissions."""
-    path = Path(path)
+    """Replace ``path`` (or the file a symlink points to) with ``data`` in one step, keeping its permissions."""
+    path = Path(os.path.realpath(path))
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:

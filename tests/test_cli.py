@@ -117,8 +117,8 @@ def test_fix_write_failure_leaves_the_file_intact(tmp_path, capsys, monkeypatch)
         raise OSError("disk full")
 
     monkeypatch.setattr("os.replace", boom)
-    with pytest.raises(OSError):
-        main(["fix", "--write", str(path)])
+    code, _, err = run(capsys, "fix", "--write", str(path))
+    assert code == 2 and str(path) in err and "unchanged" in err
     assert path.read_text(encoding="utf-8") == "The the end."
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
@@ -174,3 +174,32 @@ def test_garble_is_seeded_and_keeps_layout(tmp_path, capsys) -> None:
     for r in records:
         for s in r["spans"]:
             assert 0 <= s["start"] < s["end"] <= len(r["text"])
+
+
+def test_unknown_rule_is_a_usage_error(tmp_path, capsys) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("The the end.", encoding="utf-8")
+    code, _, err = run(capsys, "check", "--no-model", "--select", "MT999", str(path))
+    assert code == 2 and "unknown rule" in err
+    assert run(capsys, "check", "--no-model", "--select", "mt101", str(path))[0] == 1
+
+
+def test_utf32_and_explicit_encoding_with_bom(tmp_path, capsys) -> None:
+    path = tmp_path / "u32.txt"
+    path.write_bytes("The plan was approved by the the board.\n".encode("utf-32"))
+    assert run(capsys, "check", "--no-model", str(path))[0] == 1
+    bom = tmp_path / "bom.txt"
+    bom.write_bytes(codecs.BOM_UTF8 + "Will will lead the team, his coach said.".encode())
+    assert run(capsys, "check", "--no-model", "--encoding", "utf-8", str(bom))[0] == 0
+    bom.write_bytes(codecs.BOM_UTF8 + "the the".encode())
+    out = json.loads(run(capsys, "check", "--no-model", "--encoding", "utf-8", "--format", "json", str(bom))[1])
+    assert out["files"][0]["findings"][0]["start"] == 0
+
+
+def test_fix_write_through_a_symlink_fixes_the_target(tmp_path, capsys) -> None:
+    target = tmp_path / "target.txt"
+    target.write_text("The the end.", encoding="utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    assert run(capsys, "fix", "--write", str(link))[0] == 0
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == "The end."

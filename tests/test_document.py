@@ -50,3 +50,13 @@ def test_line_col_is_one_based_in_code_points() -> None:
     assert doc.line_col(0) == (1, 1)
     assert doc.line_col(5) == (2, 2)
     assert doc.line_col(7) == (3, 1)
+
+
+def test_hard_wrapped_lines_join_their_paragraph() -> None:
+    text = "The company said it would\nshare revenue from its app with\ndevelopers.\nAdvertisement\nNext story."
+    doc = Document(text)
+    assert [p.text for p in doc.paragraphs] == [
+        "The company said it would\nshare revenue from its app with\ndevelopers.",
+        "Advertisement",
+        "Next story.",
+    ]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -71,3 +75,21 @@ def test_shipped_model_scores_the_seed_offline(offline) -> None:
         flagged[label] += any(sent.start <= f.start < sent.end for f in model)
     assert flagged["garbled"] >= 8, flagged
     assert flagged["clean"] <= 2, flagged
+
+
+@pytest.mark.skipif(not (WEIGHTS / "model.json").exists(), reason="no shipped model")
+def test_cli_uses_the_model_by_default() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "detector.cli", "check", "--format", "json", str(SEED)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"},
+    )
+    assert done.returncode == 1, done.stderr
+    findings = json.loads(done.stdout)["files"][0]["findings"]
+    assert {f["source"] for f in findings} == {"rule", "model"}
+    text = SEED.read_text(encoding="utf-8")
+    for f in findings:
+        assert text[f["start"] : f["end"]] == f["text"]
+        if f["source"] == "model":
+            assert f["rule"] == "MT201" and 0 < f["confidence"] <= 1

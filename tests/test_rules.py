@@ -47,7 +47,7 @@ def test_examples_pass(rule, text: str) -> None:
         ("The vote will be held next week desu.", "The vote will be held next week."),
         ("It will be convened by another country. UK.", "It will be convened by another country, the UK."),
         ("Talks resumed.\nAdvertisement\nBoth sides agreed.", "Talks resumed.\nBoth sides agreed."),
-        ("Talks resumed.\nThe story continues under this ad", "Talks resumed."),
+        ("Talks resumed.\nThe story continues under this ad", "Talks resumed.\n"),
         ("Hegseth left. Hegseth spoke. Before Hegses’ trip.", "Hegseth left. Hegseth spoke. Before Hegseth’s trip."),
         ("Hegseth left. Hegseth spoke. Before Hegse's trip.", "Hegseth left. Hegseth spoke. Before Hegseth's trip."),
     ],

@@ -15,13 +15,20 @@ RULES: dict[str, Rule] = {
 
 
 def select(select: list[str] | None = None, ignore: list[str] | None = None) -> list[Rule]:
-    """Rules whose code or name starts with an entry of ``select`` and of none in ``ignore``."""
+    """Rules matching an entry of ``select`` (default: all enabled) and none of ``ignore``.
 
-    def matches(rule: Rule, prefixes: list[str]) -> bool:
-        return any(rule.code.startswith(p) or rule.name == p for p in prefixes)
+    An entry is a code prefix ("MT10", case-insensitive) or a rule name; an entry that matches
+    no rule raises ValueError, so a typo never silently disables checking.
+    """
+    for entry in (select or []) + (ignore or []):
+        if not any(_matches(r, entry) for r in RULES.values()):
+            raise ValueError(f"unknown rule {entry!r} (see `mtlint rules`)")
+    chosen = [r for r in RULES.values() if (any(_matches(r, e) for e in select) if select else r.default_enabled)]
+    return [r for r in chosen if not any(_matches(r, e) for e in ignore or [])]
 
-    chosen = [r for r in RULES.values() if (matches(r, select) if select else r.default_enabled)]
-    return [r for r in chosen if not (ignore and matches(r, ignore))]
+
+def _matches(rule: Rule, entry: str) -> bool:
+    return rule.code.casefold().startswith(entry.casefold()) or rule.name == entry.casefold()
 
 
 def render_docs() -> str:

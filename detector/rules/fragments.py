@@ -9,9 +9,12 @@ and emits the displaced noun phrase as a sentence of its own.
 
 **Example.** "…by another country. UK." → "…by another country, the UK."
 
-**False positives.** Replies and sign-offs ("Yes.", "Thank you.", "Happy New Year.") are listed
-in ``data/short-sentences.txt``; fragments opening with a function word ("Not Mexico."), inside quotation marks, ending in "!" or "?", with
-a lower-case word, or following a quotation or a short sentence are not flagged. Names that
+**False positives.** The fragment must read as a name: several capitalized words, an acronym,
+a listed name or country, a word the document capitalizes mid-sentence, or a rare word ("Incredible." and
+"Wow." are not). Replies and sign-offs ("Yes.", "Thank you.", "Happy New Year.") are listed
+in ``data/short-sentences.txt``; fragments opening with a function word ("Not Mexico."),
+inside quotation marks, ending in "!" or "?", with a lower-case word, or following a quotation
+or a short sentence are not flagged. Names that
 take an article in English ("UK", "Netherlands") come from ``data/article-names.txt``.
 """
 
@@ -19,13 +22,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
+
+from wordfreq import zipf_frequency
 
 from detector.document import Document, Sentence
 from detector.findings import Finding, Rule
-from detector.resources import load_set
+from detector.resources import load_lines, load_set
 
 FRAGMENT_RE = re.compile(r"((?:[A-Z][\w.&'’-]*)(?: [A-Z][\w.&'’-]*){0,2})\.")
 MIN_PREVIOUS_WORDS = 4
+RARE_ZIPF = 3.5
 
 
 def check(doc: Document) -> Iterator[Finding]:
@@ -36,7 +43,7 @@ def check(doc: Document) -> Iterator[Finding]:
         if not m or prev.paragraph != sent.paragraph or not _continues(prev):
             continue
         name = m.group(1)
-        if name.casefold() in load_set("short-sentences.txt") or len(name) == 1 or _function_word(name):
+        if name.casefold() in load_set("short-sentences.txt") or _function_word(name) or not _name_like(doc, name):
             continue
         article = "the " if name in load_set("article-names.txt", casefold=False) else ""
         yield RULE.finding(
@@ -46,6 +53,28 @@ def check(doc: Document) -> Iterator[Finding]:
             [f", {article}{sent.text}"],
             0.8,
         )
+
+
+def _name_like(doc: Document, name: str) -> bool:
+    """Whether a fragment reads as a name: several capitalized words, an acronym ("UK"), a
+    listed name or country, a word the document capitalizes mid-sentence, or a rare word."""
+    if " " in name:
+        return True
+    if name.casefold() in _particles():
+        return False  # "Ta." is MT102's
+    bare = name.replace(".", "")
+    return (
+        (bare.isupper() and len(bare) >= 2)
+        or name in load_set("article-names.txt", casefold=False)
+        or name in load_set("country-names.txt", casefold=False)
+        or name in doc.capitalized_mid_sentence
+        or zipf_frequency(name, "en") < RARE_ZIPF
+    )
+
+
+@cache
+def _particles() -> frozenset[str]:
+    return frozenset(line.split("\t")[0] for line in load_lines("particles-standalone.txt"))
 
 
 def _function_word(name: str) -> bool:
@@ -78,6 +107,8 @@ RULE = Rule(
         "They called it the greatest comeback ever. Really?",
         "He took the job in the end. Not now.",
         "We are loyal to our families and our towns. Not Washington.",
+        "The band played their final show on Saturday. Incredible.",
+        "The ministers met on Tuesday in the capital. Ta.",
         "The company is based in London. It employs 300 people.",
     ),
 )

@@ -11,20 +11,24 @@ drops or alters final consonants, and subword decoders cut rare names short.
 
 **False positives.** The variant must be rare in English (``wordfreq`` Zipf < 1.5), start with
 the same letter, be used less often than the document's form, which must occur at least twice;
-forms that extend the name ("Putinism", "Hegseths") are not variants.
+forms that extend the name ("Putinism", "Hegseths") and inflected surnames that differ only by
+a listed ending (Navalny / Navalnaya, Kowalski / Kowalska; ``data/surname-inflections.tsv``)
+are not variants.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from wordfreq import zipf_frequency
 
 from detector.document import Document, Token
 from detector.findings import Finding, Rule
+from detector.resources import load_lines
 
 NAME_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?")
 POSSESSIVE_RE = re.compile(r"(.*?)(['’]s)?")
@@ -87,11 +91,24 @@ def _reference_for(base: str, counts: Counter[str], index: dict[str, set[str]]) 
         and ref[0] == base[0]
         and counts[ref] > counts[base]
         and not base.startswith(ref)
+        and not _inflected(base, ref)
         and (ref.startswith(base) or _distance(base, ref) <= (2 if len(ref) >= 6 else 1))
     }
     if not candidates:
         return None
     return max(candidates, key=lambda ref: (counts[ref], ref))
+
+
+def _inflected(a: str, b: str) -> bool:
+    """Whether two names differ only by a listed inflection ending (Navalny / Navalnaya)."""
+    stem = len(os.path.commonprefix([a, b]))
+    return (a[stem:], b[stem:]) in _inflections()
+
+
+@cache
+def _inflections() -> frozenset[tuple[str, str]]:
+    pairs = [tuple(line.split("\t")) if "\t" in line else ("", line) for line in load_lines("surname-inflections.tsv")]
+    return frozenset(pairs) | frozenset((b, a) for a, b in pairs)
 
 
 @lru_cache(maxsize=65536)
@@ -146,5 +163,7 @@ RULE = Rule(
         "Putin spoke for an hour. Putin denied it. Critics call it Putinism.",
         "Hegseth arrived. Hegseth left. The Hegseths live in Tennessee.",
         "Mohammed and Mohammad are different people. Mohammed is older.",
+        "Navalny died in prison. Navalny had been jailed since 2021. His widow, Yulia Navalnaya, spoke.",
+        "Kowalski won. Kowalski thanked fans. His wife Anna Kowalska cheered.",
     ),
 )

@@ -13,12 +13,12 @@ it. And … totally present with Europeans.” → the first closing mark is rem
 runs on to its final closing mark.
 
 **False positives.** Apostrophes and single quotes are not checked; a straight quote after a
-digit is an inch mark; nested double quotes pair up. A quotation left open at the end of a
-paragraph is correct when the next paragraph reopens it (the news convention for quotes running
-over paragraphs), and is not judged at the end of the text; a lone closing mark in the first
-paragraph may end a quotation opened before the excerpt, so it is not flagged either. When a
-quotation is closed twice, the earlier mark is blamed unless an attribution verb ("said",
-``data/attribution-verbs.txt``) stands between the two marks.
+digit outside a quotation is an inch mark; nested double quotes pair up. A quotation left open
+at the end of a paragraph is correct when the next paragraph reopens it (the news convention for
+quotes running over paragraphs), and is not judged at the end of the text; a lone closing mark
+in the first paragraph may end a quotation opened before the excerpt, so it is not flagged
+either. When a quotation is closed twice, the earlier mark is blamed unless an attribution verb
+("said", ``data/attribution-verbs.txt``) stands between the two marks.
 """
 
 from __future__ import annotations
@@ -68,8 +68,8 @@ def _marks(para: Span) -> list[Mark]:
             role = "close"
         elif ch == '"':
             before, after = text[i - 1 : i], text[i + 1 : i + 2]
-            if before.isdigit():
-                continue  # an inch mark: 5" screen
+            if before.isdigit() and not depth:
+                continue  # an inch mark: 5" screen (but "Apollo 13" closes a quote)
             opening_side = not before or before in BEFORE_OPEN
             if opening_side and after in ("", " "):
                 role = "close" if depth else "open"
@@ -141,6 +141,7 @@ RULE = Rule(
     examples_pass=(
         "“We will win,” the coach said. “They know it,” he added.",
         "The TV has a 55\" screen and costs $400.",
+        'The film "Apollo 13" won four awards.\nCritics were less kind.',
         "“The first part of a long quote runs on.\n“And it ends here,” she said.",
         "The bank’s chief said rates would stay at 5%.",
         'He called it "the best deal" and left.',

@@ -14,7 +14,9 @@ boundary where the sentence was re-ordered.
 are listed in ``data/legit-doubles.txt``; identical short capitalized rare words are read as
 names ("Li Li", "Dong Dong"; but "Hegseth Hegseth" is flagged); numbers are ignored. A capitalized name-word before its lower-case double ("Will
 will", "May may") is a repetition only if it cannot be a name: it is not sentence-initial, does
-not follow a given name ("Theresa May may"), and is not used as a name elsewhere in the document.
+not follow a given name, title or month context ("Theresa May may", "Mrs May may", "due in May
+may"), and is not used as a name elsewhere in the document. Free relatives ("What he did did
+little", "Whoever wins wins") are recognized by a wh-word among the six words before.
 """
 
 from __future__ import annotations
@@ -24,20 +26,21 @@ from collections.abc import Iterator, Sequence
 
 from wordfreq import zipf_frequency
 
-from detector.document import Document, Token
+from detector.document import WORD_RE, Document, Token
 from detector.findings import Finding, Rule
 from detector.resources import load_set
 
 MAX_PHRASE = 4
 SPURIOUS_BREAK_RE = re.compile(r"[.!?]\s+")
-RARE_ZIPF = 3.5
+RARE_ZIPF = 4.2
 MAX_NAME_SYLLABLE = 6
+FREE_RELATIVE_WINDOW = 6
 QUESTION_SUBJECTS = frozenset("i you he she it we they the a an this that there these those our your his her their".split())
 
 
 def check(doc: Document) -> Iterator[Finding]:
     """Yield one finding per run of repeated words or phrases in each paragraph."""
-    sentence_starts = {s.start for s in doc.sentences}
+    sentence_starts = set(doc.first_word_starts)
     names_in_use = _capitalized_uses(doc, sentence_starts)
     for para in doc.paragraphs:
         words = [t for t in doc.tokens_in(para) if t.is_word]
@@ -72,7 +75,7 @@ def _repetition_at(
         second = words[i + n : i + 2 * n]
         gap = doc.text[first[-1].end : second[0].start]
         across_break = not gap.isspace()
-        if copies == 2 and not across_break and _legitimate(doc, first, second, sentence_starts, names_in_use):
+        if copies == 2 and not across_break and _legitimate(doc, words, i, n, sentence_starts, names_in_use):
             return None
         start, end = first[0].start, last[-1].end
         keep = first if first[0].start in sentence_starts else last
@@ -119,21 +122,25 @@ def _spurious_break(gap: str, following: Token) -> bool:
 
 def _legitimate(
     doc: Document,
-    first: Sequence[Token],
-    second: Sequence[Token],
+    words: Sequence[Token],
+    i: int,
+    n: int,
     sentence_starts: set[int],
     names_in_use: set[str],
 ) -> bool:
-    """Whether a doubled word is correct English (exceptions, names)."""
-    if len(first) > 1:
+    """Whether a doubled word or phrase at ``words[i]`` is correct English (exceptions, names)."""
+    before = [w.text.casefold() for w in words[max(0, i - FREE_RELATIVE_WINDOW) : i]]
+    if set(before) & load_set("free-relative-words.txt") and words[i].text.casefold() not in load_set("never-doubled.txt"):
+        return True  # "What he did did little", "what was done was done"
+    if n > 1:
         return False
-    a, b = first[0].text, second[0].text
+    a, b = words[i].text, words[i + 1].text
     if f"{a} {b}".casefold() in load_set("legit-doubles.txt"):
         return True
     if a == b and a[0].isupper() and len(a) <= MAX_NAME_SYLLABLE and zipf_frequency(a, "en") < RARE_ZIPF:
         return True  # reduplicated names: "Bora Bora", "Li Li", "Dong Dong"
     if a[0].isupper() and b[0].islower() and a.casefold() in load_set("name-words.txt"):
-        return _could_be_name(doc, first[0], sentence_starts, names_in_use)
+        return _could_be_name(doc, words[i], sentence_starts, names_in_use)
     return False
 
 
@@ -142,7 +149,8 @@ def _could_be_name(doc: Document, word: Token, sentence_starts: set[int], names_
     if word.start in sentence_starts or word.text in names_in_use:
         return True
     before = doc.text[max(0, word.start - 60) : word.start].rstrip().rsplit(maxsplit=1)
-    return bool(before) and before[-1] in load_set("given-names.txt", casefold=False)
+    previous = before[-1].rstrip(".,") if before else ""
+    return previous in load_set("given-names.txt", casefold=False) or previous.casefold() in load_set("name-preceders.txt")
 
 
 def _capitalized_uses(doc: Document, sentence_starts: set[int]) -> set[str]:
@@ -173,6 +181,7 @@ RULE = Rule(
         "The ministers met in the in the capital.",
         "The church church church was full.",
         "Defense Secretary Hegseth Hegseth arrived in Brussels.",
+        "He asked what the the board had decided.",
     ),
     examples_pass=(
         "She had had enough of the delays by then.",
@@ -182,5 +191,11 @@ RULE = Rule(
         "The band Duran Duran played in Bora Bora.",
         "The score was 10 10 at half-time in the table.",
         "He said no. No one else spoke.",
+        "Elections due in May may be delayed, officials said.",
+        "Prime Minister May may call an election.",
+        "“Will will lead the team,” his coach said.",
+        "What he did did little to calm the markets.",
+        "Whoever wins wins the right to host the final.",
+        "Lang Lang played to a full house.",
     ),
 )
