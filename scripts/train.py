@@ -21,19 +21,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=Path("build/corpus"), help="folder with train/dev.jsonl")
     parser.add_argument("--mt", type=Path, default=None, help="mt-en-dev folder (its train split is used)")
+    parser.add_argument("--extra", type=Path, action="append", default=[], help="more corpus-schema JSONL for fitting, e.g. build/roundtrip.jsonl")
     parser.add_argument("--out", type=Path, default=WEIGHTS)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--max-synthetic", type=int, default=None)
     parser.add_argument("--max-mt", type=int, default=None)
-    parser.add_argument("--lora-rank", type=int, default=8, help="0 freezes the encoder (heads only)")
+    parser.add_argument("--lora-rank", type=int, default=16, help="0 freezes the encoder (heads only)")
+    parser.add_argument("--lr", type=float, default=1.5e-3, help="learning rate of the adapters")
+    parser.add_argument("--pair-weight", type=float, default=1.0, help="weight of the garbled-above-clean ranking loss (0: off)")
     parser.add_argument("--max-length", type=int, default=96)
     parser.add_argument("--no-token-head", action="store_true")
     args = parser.parse_args()
     recipe = Recipe(
         corpus=str(args.corpus),
         mt=str(args.mt) if args.mt else None,
+        extra=tuple(str(p) for p in args.extra),
         seed=args.seed,
         epochs=args.epochs,
         batch_size=args.batch_size,
@@ -41,6 +45,8 @@ def main() -> None:
         max_mt=args.max_mt,
         token_head=not args.no_token_head,
         lora_rank=args.lora_rank,
+        lr=args.lr,
+        pair_weight=args.pair_weight,
         max_length=args.max_length,
     )
     detector = train(recipe, log=lambda msg: print(msg, flush=True))

@@ -23,6 +23,7 @@ class Item:
     spans: tuple[tuple[int, int, str], ...] = ()
     source: str = ""
     group: str = ""  # language pair, beat or corpus split, for per-group metrics
+    pair: str | None = None  # a garbled sentence and its clean original share this
     extra: dict = field(default_factory=dict, compare=False)
 
 
@@ -48,6 +49,7 @@ def load_corpus(path: Path) -> list[Item]:
             spans=tuple((s["start"], s["end"], s.get("category", "other")) for s in r.get("spans", [])),
             source=r.get("source", Path(path).stem),
             group=r.get("beat") or r.get("source", ""),
+            pair=r.get("pair_id"),
         )
         for r in read_jsonl(path)
     ]
@@ -60,7 +62,7 @@ def load_mt_en_dev(folder: Path, split: str, *, labeled_only: bool = True) -> li
         if r["split"] != split or (labeled_only and r["label"] is None):
             continue
         spans = tuple((s["start"], s["end"], "mistranslation") for s in r["bad_spans"])
-        items.append(Item(r["id"], r["mt"], r["label"], spans, "mt-en-dev", r["lang_pair"], {"hter": r["hter"]}))
+        items.append(Item(r["id"], r["mt"], r["label"], spans, "mt-en-dev", r["lang_pair"], extra={"hter": r["hter"]}))
     return items
 
 

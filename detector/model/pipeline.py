@@ -1,7 +1,8 @@
 """The training recipe: fine-tune the encoder, fit the combiner, choose thresholds, save.
 
 Data roles (nothing evaluated is trained on):
-- fit: synthetic ``train.jsonl`` + mt-en-dev ``train`` minus a hashed 15% (labels and spans);
+- fit: synthetic ``train.jsonl`` + mt-en-dev ``train`` minus a hashed 15% (labels and spans)
+  + any ``extra`` files (round trips of training documents, ``scripts/roundtrip.py``);
 - calibration: synthetic ``dev.jsonl`` + that 15% of mt-en-dev ``train`` (combiner and thresholds);
 - evaluation (``scripts/evaluate.py``): synthetic ``test.jsonl``, the hand-written set, mt-en-dev
   ``dev``, the seed article.
@@ -31,13 +32,16 @@ class Recipe:
 
     corpus: str
     mt: str | None = None
+    extra: tuple[str, ...] = ()  # more corpus-schema JSONL files for fitting (e.g. round trips)
     seed: int = 13
     epochs: float = 1.0
     batch_size: int = 16
     max_synthetic: int | None = None
     max_mt: int | None = None
     token_head: bool = True
-    lora_rank: int = 8
+    lora_rank: int = 16
+    lr: float = 1.5e-3
+    pair_weight: float = 1.0
     max_length: int = 96
     clean_fp_target: float = 0.02
 
@@ -49,7 +53,7 @@ def fit_items(recipe: Recipe) -> tuple[list[Item], list[Item]]:
     if recipe.max_synthetic:
         synthetic = rng.sample(synthetic, min(recipe.max_synthetic, len(synthetic)))
     calibration = load_corpus(Path(recipe.corpus) / "dev.jsonl")
-    fit = list(synthetic)
+    fit = list(synthetic) + [item for path in recipe.extra for item in load_corpus(Path(path))]
     if recipe.mt:
         mt = load_mt_en_dev(Path(recipe.mt), "train")
         mt_fit = [i for i in mt if not hash_split(i.id, CALIBRATION_SHARE)]
@@ -87,7 +91,7 @@ def choose_token_threshold(items: list[Item], tokens: list[list[tuple[int, int, 
         return 0.5
     probs_a, gold_a = np.array(probs), np.array(gold)
     best, best_f1 = 0.5, -1.0
-    for t in np.linspace(0.1, 0.9, 17):
+    for t in (0.02, 0.05, 0.08, *np.linspace(0.1, 0.9, 17)):
         pred = probs_a >= t
         tp = float((pred & gold_a).sum())
         f1 = 2 * tp / max(1.0, pred.sum() + gold_a.sum())
@@ -105,8 +109,9 @@ def train(recipe: Recipe, log: Callable[[str], None] = print) -> ModelDetector:
     fit_set, calibration = fit_items(recipe)
     log(f"fit: {len(fit_set)} sentences, calibration: {len(calibration)}")
     net = build(NetConfig(lora_rank=recipe.lora_rank, max_length=recipe.max_length, token_head=recipe.token_head))
-    examples = [Example(i.text, i.label, tuple((s, e) for s, e, _ in i.spans), i.source) for i in fit_set]
-    fit(net, examples, TrainConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, seed=recipe.seed), log)
+    examples = [Example(i.text, i.label, tuple((s, e) for s, e, _ in i.spans), i.source, i.pair) for i in fit_set]
+    config = TrainConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr, pair_weight=recipe.pair_weight, seed=recipe.seed)
+    fit(net, examples, config, log)
     train_s = time.time() - t0
 
     texts = [i.text for i in calibration]
@@ -129,8 +134,3 @@ def train(recipe: Recipe, log: Callable[[str], None] = print) -> ModelDetector:
     }
     log(f"threshold {threshold:.3f}, token threshold {token_threshold:.2f}, {time.time() - t0:.0f}s in all")
     return ModelDetector(net, combiner, threshold, token_threshold, info)
-
-
-def tiny_recipe(recipe: Recipe) -> Recipe:
-    """A recipe small enough for the test suite (a few dozen steps)."""
-    return replace(recipe, max_synthetic=64, max_mt=32, epochs=1.0, max_length=48)

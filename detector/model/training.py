@@ -29,6 +29,7 @@ class Example:
     label: int | None
     spans: tuple[tuple[int, int], ...] = ()
     source: str = ""
+    pair: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class TrainConfig:
     lr: float = 5e-4
     head_lr: float = 2e-3
     token_weight: float = 0.5
+    pair_weight: float = 1.0
     warmup: float = 0.06
     seed: int = 13
     log_every: int = 50
@@ -64,12 +66,48 @@ def token_targets(offsets: torch.Tensor, spans_batch: Sequence[Sequence[tuple[in
     return targets
 
 
+def batches(examples: Sequence[Example], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches that keep a garbled sentence and its clean original together."""
+    groups: dict[str, list[int]] = {}
+    singles: list[list[int]] = []
+    for i, e in enumerate(examples):
+        if e.pair:
+            groups.setdefault(e.pair, []).append(i)
+        else:
+            singles.append([i])
+    units = list(groups.values()) + singles
+    rng.shuffle(units)
+    out: list[list[int]] = [[]]
+    for unit in units:
+        if len(out[-1]) + len(unit) > batch_size and out[-1]:
+            out.append([])
+        out[-1].extend(unit)
+    return [b for b in out if b]
+
+
+def pair_loss(batch: Sequence[Example], logits: torch.Tensor) -> torch.Tensor | None:
+    """Mean softplus(clean - garbled) over the garbled/clean pairs in a batch (a ranking loss)."""
+    clean: dict[str, int] = {}
+    garbled: dict[str, list[int]] = {}
+    for k, e in enumerate(batch):
+        if e.pair and e.label == 0:
+            clean[e.pair] = k
+        elif e.pair and e.label == 1:
+            garbled.setdefault(e.pair, []).append(k)
+    diffs = [logits[c] - logits[g] for p, c in clean.items() for g in garbled.get(p, [])]
+    return nn.functional.softplus(torch.stack(diffs)).mean() if diffs else None
+
+
 def fit(net: GarbleNet, examples: Sequence[Example], config: TrainConfig = TrainConfig(), log: Callable[[str], None] = print) -> GarbleNet:
-    """Fine-tune ``net`` in place on ``examples`` and return it."""
+    """Fine-tune ``net`` in place on ``examples`` and return it.
+
+    Loss: sentence BCE on labeled examples + ``token_weight`` x token BCE on examples with
+    known spans + ``pair_weight`` x a ranking loss that scores each garbled sentence above its
+    clean original (pairs are kept in one batch).
+    """
     rng = random.Random(config.seed)
     torch.manual_seed(config.seed)
-    order = list(range(len(examples)))
-    steps_per_epoch = math.ceil(len(examples) / config.batch_size)
+    steps_per_epoch = len(batches(examples, config.batch_size, random.Random(0)))
     total = max(1, int(steps_per_epoch * config.epochs))
     heads = [p for n, p in net.named_parameters() if p.requires_grad and n.startswith(("sentence_head", "token_head"))]
     body = [p for n, p in net.named_parameters() if p.requires_grad and not n.startswith(("sentence_head", "token_head"))]
@@ -80,16 +118,18 @@ def fit(net: GarbleNet, examples: Sequence[Example], config: TrainConfig = Train
     net.train()
     step, t0, running = 0, time.time(), 0.0
     while step < total:
-        rng.shuffle(order)
-        for b in range(0, len(order), config.batch_size):
+        for idx in batches(examples, config.batch_size, rng):
             if step >= total:
                 break
-            batch = [examples[i] for i in order[b : b + config.batch_size]]
+            batch = [examples[i] for i in idx]
             enc = net.encode([e.text for e in batch])
             sent_logit, tok_logit = net(enc["input_ids"], enc["attention_mask"])
             labels = torch.tensor([float(e.label) if e.label is not None else IGNORE for e in batch])
             known = labels != IGNORE
             loss = bce(sent_logit[known], labels[known]).mean() if known.any() else sent_logit.sum() * 0
+            ranking = pair_loss(batch, sent_logit)
+            if ranking is not None:
+                loss = loss + config.pair_weight * ranking
             if net.config.token_head:
                 has_spans = [e.label is not None or bool(e.spans) for e in batch]
                 targets = token_targets(enc["offset_mapping"], [e.spans for e in batch], has_spans)
