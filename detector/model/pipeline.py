@@ -20,7 +20,7 @@ import numpy as np
 
 from detector.model.combiner import Combiner
 from detector.model.data import Item, hash_split, load_corpus, load_mt_en_dev
-from detector.model.features import FEATURE_NAMES
+from detector.model.features import FEATURE_NAMES, feature_matrix
 from detector.model.scorer import ENCODER_FEATURES, ModelDetector
 
 CALIBRATION_SHARE = 0.15
@@ -116,8 +116,6 @@ def train(recipe: Recipe, log: Callable[[str], None] = print) -> ModelDetector:
 
     texts = [i.text for i in calibration]
     scores = score(net, texts)
-    from detector.model.features import feature_matrix
-
     X = np.column_stack([scores.sentence_logit, scores.token_max, feature_matrix(texts, rule_hits(texts))])
     y = np.array([i.label for i in calibration])
     combiner = Combiner(C=1.0, feature_names=ENCODER_FEATURES + FEATURE_NAMES).fit(X, y)

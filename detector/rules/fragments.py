@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
 
 from wordfreq import zipf_frequency
 
 from detector.document import Document, Sentence
 from detector.findings import Finding, Rule
-from detector.resources import load_lines, load_set
+from detector.resources import load_set
+from detector.rules.particles import particle_table
 
 FRAGMENT_RE = re.compile(r"((?:[A-Z][\w.&'’-]*)(?: [A-Z][\w.&'’-]*){0,2})\.")
 MIN_PREVIOUS_WORDS = 4
@@ -60,7 +60,7 @@ def _name_like(doc: Document, name: str) -> bool:
     listed name or country, a word the document capitalizes mid-sentence, or a rare word."""
     if " " in name:
         return True
-    if name.casefold() in _particles():
+    if name.casefold() in particle_table("particles-standalone.txt"):
         return False  # "Ta." is MT102's
     bare = name.replace(".", "")
     return (
@@ -70,11 +70,6 @@ def _name_like(doc: Document, name: str) -> bool:
         or name in doc.capitalized_mid_sentence
         or zipf_frequency(name, "en") < RARE_ZIPF
     )
-
-
-@cache
-def _particles() -> frozenset[str]:
-    return frozenset(line.split("\t")[0] for line in load_lines("particles-standalone.txt"))
 
 
 def _function_word(name: str) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from detector.document import Document, Sentence
 from detector.findings import Finding, Rule
@@ -31,7 +32,8 @@ NAME_PARTICLES = frozenset({"de", "la", "le", "van", "von", "da", "di", "du", "d
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "his", "her", "their", "its", "our", "my", "your"})
 
 
-def _table(name: str) -> dict[str, str]:
+@cache
+def particle_table(name: str) -> dict[str, str]:
     """particle -> language(s), from a TAB-separated data file."""
     table: dict[str, str] = {}
     for line in load_lines(name):
@@ -42,8 +44,8 @@ def _table(name: str) -> dict[str, str]:
 
 def check(doc: Document) -> Iterator[Finding]:
     """Yield lone-particle sentences and clause-final dangling particles."""
-    standalone = _table("particles-standalone.txt")
-    dangling = _table("particles-dangling.txt")
+    standalone = particle_table("particles-standalone.txt")
+    dangling = particle_table("particles-dangling.txt")
     sentences = doc.sentences
     for i, sent in enumerate(sentences):
         m = STANDALONE_RE.fullmatch(sent.text)
