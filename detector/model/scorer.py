@@ -51,13 +51,17 @@ class ModelDetector:
         return self.combiner.predict_proba(X)[:, 1], scores
 
     def check(self, doc: Document, rule_findings: Sequence[Finding] = ()) -> list[Finding]:
-        """MT201 findings for the sentences of ``doc`` that look garbled."""
+        """MT201 findings for the sentences of ``doc`` that look garbled.
+
+        A sentence that already carries a rule finding gets no MT201 finding: the rule names
+        the artifact more precisely, and repeating it as "garbled" would only add noise.
+        """
         sentences = [s for s in doc.sentences if WORD_RE.search(s.text)]
         hits = [sum(1 for f in rule_findings if f.start < s.end and s.start < f.end) for s in sentences]
         probs, scores = self.probabilities([s.text for s in sentences], hits)
         findings = []
         for i, (sent, p) in enumerate(zip(sentences, probs)):
-            if p >= self.threshold:
+            if p >= self.threshold and not hits[i]:
                 findings += self._findings(sent, float(p), scores.tokens[i])
         return findings
 
