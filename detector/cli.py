@@ -230,7 +230,11 @@ def run_train(args: argparse.Namespace) -> int:
         print(f"mtlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
     recipe = Recipe(corpus=str(corpus), mt=str(args.mt) if args.mt else None, seed=args.seed, epochs=args.epochs)
-    detector = train(recipe, log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    try:
+        detector = train(recipe, log=lambda msg: print(msg, file=sys.stderr, flush=True))
+    except ValueError as e:
+        print(f"mtlint: error: {e}", file=sys.stderr)
+        return EXIT_ERROR
     save(args.out, detector)
     print(f"model saved to {args.out}; use it with: mtlint check --model {args.out} FILE", file=sys.stderr)
     return EXIT_CLEAN

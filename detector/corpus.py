@@ -96,11 +96,16 @@ Fractions = tuple[float, float, float]
 
 
 def split_documents(docs: list[NewsDocument], fractions: Fractions, seed: int) -> dict[str, list[NewsDocument]]:
-    """Shuffle documents with ``seed`` and cut them into train/dev/test by ``fractions``."""
+    """Shuffle documents with ``seed`` and cut them into train/dev/test by ``fractions``.
+
+    A split with a non-zero share gets at least one document when there are enough to go round,
+    so a small corpus still has dev documents to calibrate on.
+    """
     order = sorted(docs, key=lambda d: d.doc_id)
     random.Random(f"split:{seed}").shuffle(order)
-    n_train = round(fractions[0] * len(order))
-    n_dev = round(fractions[1] * len(order))
+    n_dev = max(round(fractions[1] * len(order)), int(fractions[1] > 0 and len(order) >= 3))
+    n_test = max(round(fractions[2] * len(order)), int(fractions[2] > 0 and len(order) >= 3))
+    n_train = len(order) - n_dev - n_test
     return {
         "train": order[:n_train],
         "dev": order[n_train : n_train + n_dev],

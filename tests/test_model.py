@@ -96,3 +96,22 @@ def test_cli_uses_the_model_by_default() -> None:
         assert text[f["start"] : f["end"]] == f["text"]
         if f["source"] == "model":
             assert f["rule"] == "MT201" and 0 < f["confidence"] <= 1
+
+
+def test_mtlint_train_command_writes_a_usable_model(tmp_path: Path, offline) -> None:
+    from detector.cli import main
+
+    out = tmp_path / "model"
+    assert main(["train", "--clean", str(ROOT / "tests" / "data" / "tiny_news.txt"), "--out", str(out), "--seed", "5"]) == 0
+    assert (out / "adapter.safetensors").exists() and (out / "corpus" / "train.jsonl").exists()
+    report = check("The council met on Tuesday. It approved the the budget.", model=load(out))
+    assert [f.rule for f in report.findings if f.source == "rule"] == ["MT101"]
+
+
+def test_train_command_names_a_bad_input_line(tmp_path: Path, capsys) -> None:
+    from detector.cli import main
+
+    bad = tmp_path / "docs.jsonl"
+    bad.write_text('{"doc_id": "a", "sentences": ["One."]}\n{not json\n', encoding="utf-8")
+    assert main(["train", "--clean", str(bad), "--out", str(tmp_path / "m")]) == 2
+    assert f"{bad}:2" in capsys.readouterr().err

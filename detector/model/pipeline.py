@@ -108,6 +108,11 @@ def train(recipe: Recipe, log: Callable[[str], None] = print) -> ModelDetector:
     t0 = time.time()
     fit_set, calibration = fit_items(recipe)
     log(f"fit: {len(fit_set)} sentences, calibration: {len(calibration)}")
+    if len({i.label for i in calibration} - {None}) < 2 or not fit_set:
+        raise ValueError(
+            f"too little data: {len(fit_set)} sentences to fit and {len(calibration)} to calibrate "
+            "(calibration needs clean and garbled sentences; give more documents)"
+        )
     net = build(NetConfig(lora_rank=recipe.lora_rank, max_length=recipe.max_length, token_head=recipe.token_head))
     examples = [Example(i.text, i.label, tuple((s, e) for s, e, _ in i.spans), i.source, i.pair) for i in fit_set]
     config = TrainConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr, pair_weight=recipe.pair_weight, seed=recipe.seed)
