@@ -115,3 +115,14 @@ def test_train_command_names_a_bad_input_line(tmp_path: Path, capsys) -> None:
     bad.write_text('{"doc_id": "a", "sentences": ["One."]}\n{not json\n', encoding="utf-8")
     assert main(["train", "--clean", str(bad), "--out", str(tmp_path / "m")]) == 2
     assert f"{bad}:2" in capsys.readouterr().err
+
+
+def test_hits_per_sentence_matches_brute_force() -> None:
+    from detector.model.scorer import hits_per_sentence
+
+    text = SEED.read_text(encoding="utf-8")
+    report = check(text)
+    sentences = report.document.sentences
+    brute = [sum(1 for f in report.findings if f.start < s.end and s.start < f.end) for s in sentences]
+    assert hits_per_sentence(sentences, report.findings) == brute
+    assert sum(brute) >= 9

