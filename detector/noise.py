@@ -21,7 +21,6 @@ from functools import lru_cache
 
 from wordfreq import zipf_frequency
 
-from detector.findings import CATEGORIES
 from detector.resources import load_lines
 
 

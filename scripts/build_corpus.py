@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from detector.corpus import CorpusError, build
+from detector.corpus import CorpusError, Fractions, build
 from detector.noise import NoiseConfig
 
 ROOT = Path(__file__).resolve().parents[1]

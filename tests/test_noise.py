@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from detector import corpus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from detector import corpus
+from detector.findings import CATEGORIES
 from detector.noise import (
-    CATEGORIES,
     OPERATIONS,
     Garbled,
     NoiseConfig,

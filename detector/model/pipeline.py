@@ -13,15 +13,15 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
 from detector.model.combiner import Combiner
 from detector.model.data import Item, hash_split, load_corpus, load_mt_en_dev
-from detector.model.features import FEATURE_NAMES, feature_matrix
-from detector.model.scorer import ENCODER_FEATURES, ModelDetector
+from detector.model.features import FEATURE_NAMES
+from detector.model.scorer import ENCODER_FEATURES, ModelDetector, combiner_inputs
 
 CALIBRATION_SHARE = 0.15
 
@@ -121,7 +121,7 @@ def train(recipe: Recipe, log: Callable[[str], None] = print) -> ModelDetector:
 
     texts = [i.text for i in calibration]
     scores = score(net, texts)
-    X = np.column_stack([scores.sentence_logit, scores.token_max, feature_matrix(texts, rule_hits(texts))])
+    X = combiner_inputs(scores, texts, rule_hits(texts))
     y = np.array([i.label for i in calibration])
     combiner = Combiner(C=1.0, feature_names=ENCODER_FEATURES + FEATURE_NAMES).fit(X, y)
     p = combiner.predict_proba(X)[:, 1]

@@ -38,12 +38,11 @@ class ModelDetector:
     info: dict = field(default_factory=dict)
 
     def features(self, texts: Sequence[str], rule_hits: Sequence[int]) -> tuple[np.ndarray, object]:
-        """Combiner inputs (encoder score, token max, cheap features) and raw network scores."""
+        """Combiner inputs for ``texts`` and the raw network scores."""
         from detector.model.training import score
 
         scores = score(self.net, texts)
-        cheap = feature_matrix(list(texts), list(rule_hits))
-        return np.column_stack([scores.sentence_logit, scores.token_max, cheap]), scores
+        return combiner_inputs(scores, texts, rule_hits), scores
 
     def probabilities(self, texts: Sequence[str], rule_hits: Sequence[int] | None = None) -> tuple[np.ndarray, object]:
         """P(garbled) per sentence, and the network scores (for token spans)."""
@@ -80,6 +79,12 @@ class ModelDetector:
             )
             for s, e in spans
         ]
+
+
+def combiner_inputs(scores: object, texts: Sequence[str], rule_hits: Sequence[int]) -> np.ndarray:
+    """The combiner's input columns: encoder logit, top token probability, cheap features."""
+    cheap = feature_matrix(list(texts), list(rule_hits))
+    return np.column_stack([scores.sentence_logit, scores.token_max, cheap])  # type: ignore[attr-defined]
 
 
 def hits_per_sentence(sentences: Sequence[Sentence], findings: Sequence[Finding]) -> list[int]:

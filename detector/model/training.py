@@ -6,7 +6,6 @@ wrong?) on every example with known spans. Everything is seeded for reproducibil
 
 from __future__ import annotations
 
-import math
 import random
 import time
 from collections.abc import Callable, Sequence

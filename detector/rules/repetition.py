@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 
 from wordfreq import zipf_frequency
 
-from detector.document import WORD_RE, Document, Token
+from detector.document import Document, Token
 from detector.findings import Finding, Rule
 from detector.resources import load_set
 
