@@ -71,11 +71,20 @@ def evaluate_set(name: str, items: list[Item], model, base) -> dict:
     predicted = [localize(t, tok, model.token_threshold) if f else [] for t, tok, f in zip(texts, scores.tokens, flagged)]
     gold = [[(s, e) for s, e, _ in i.spans] for i in items]
     out["spans"] = span_metrics(gold, predicted)
-    by_cat: dict[str, list[bool]] = defaultdict(list)
-    for i, f in zip(items, flagged):
+    by_cat: dict[str, list[int]] = defaultdict(list)
+    for k, i in enumerate(items):
         for cat in {c for _, _, c in i.spans} if i.label == 1 else ():
-            by_cat[cat].append(bool(f))
-    out["detection_by_category"] = {c: {"n": len(v), "recall": float(np.mean(v))} for c, v in sorted(by_cat.items())}
+            by_cat[cat].append(k)
+    clean = np.flatnonzero(y == 0)
+    out["detection_by_category"] = {
+        c: {
+            "n": len(ix),
+            "recall": float(flagged[ix].mean()),
+            # garbled sentences of this category against every clean sentence of the set
+            "roc_auc": sentence_metrics(np.r_[y[clean], y[ix]], np.r_[p[clean], p[ix]], model.threshold)["roc_auc"],
+        }
+        for c, ix in sorted(by_cat.items())
+    }
     groups: dict[str, list[int]] = defaultdict(list)
     for k, i in enumerate(items):
         groups[i.group].append(k)
@@ -141,7 +150,7 @@ def main() -> None:
         s = r["spans"]
         print(f"  spans: precision {s['span_precision']:.3f} recall {s['span_recall']:.3f} ({s['predicted_spans']} predicted, {s['gold_spans']} gold)")
         for cat, v in r["detection_by_category"].items():
-            print(f"  detected [{cat}] {v['recall']:.1%} of {v['n']}")
+            print(f"  [{cat}] detected {v['recall']:.1%} of {v['n']}, ROC AUC against clean {v['roc_auc']:.3f}")
         for g, v in r.get("by_group", {}).items():
             print(f"  group {g:<12} model ROC {v['model']['roc_auc']:.3f} vs length ROC {v['length_roc_auc']:.3f}  flagged {v['model']['flag_rate']:.1%}")
         if name == "synthetic-test":

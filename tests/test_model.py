@@ -13,6 +13,7 @@ import pytest
 
 from detector.api import check
 from detector.corpus import build
+from detector.model.network import LoRALinear
 from detector.model.pipeline import Recipe, train
 from detector.model.scorer import WEIGHTS, load, localize, save
 from detector.noise import NoiseConfig
@@ -43,7 +44,8 @@ def test_tiny_training_run_end_to_end(tmp_path: Path, offline) -> None:
     detector = train(recipe, log=lambda _: None)
     save(tmp_path / "model", detector)
     assert (tmp_path / "model" / "adapter.safetensors").stat().st_size < 1_000_000
-    reloaded = load(tmp_path / "model")
+    reloaded = load(tmp_path / "model")  # adapters folded into the base layers
+    assert not any(isinstance(m, LoRALinear) for m in reloaded.net.modules())
     text = SEED.read_text(encoding="utf-8")
     p_before, _ = detector.probabilities(["The council met on Tuesday."])
     p_after, _ = reloaded.probabilities(["The council met on Tuesday."])

@@ -144,15 +144,15 @@ def save(folder: Path, detector: ModelDetector) -> None:
 
 
 def load(folder: Path = WEIGHTS) -> ModelDetector:
-    """Load a saved model (network on the packaged base weights + our adapters)."""
+    """Load a saved model for scoring: the packaged base weights with our adapters folded in."""
     from safetensors.torch import load_file
 
-    from detector.model.network import NetConfig, build
+    from detector.model.network import NetConfig, build, merge_adapters
 
     folder = Path(folder)
     meta_path, weights_path = folder / "model.json", folder / "adapter.safetensors"
     if not meta_path.exists() or not weights_path.exists():
         raise FileNotFoundError(f"no trained model in {folder} (train one with `mtlint train`, or run with --no-model)")
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    net = build(NetConfig(**meta["net"]), load_file(str(weights_path)))
+    net = merge_adapters(build(NetConfig(**meta["net"]), load_file(str(weights_path))))
     return ModelDetector(net, Combiner.from_dict(meta["combiner"]), meta["threshold"], meta["token_threshold"], meta.get("info", {}))
