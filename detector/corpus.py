@@ -128,25 +128,19 @@ def _item(item_id: str, doc_id: str, sentence: Garbled, pair_id: str | None) -> 
 def document_items(doc: NewsDocument, seed: int, config: NoiseConfig) -> Iterator[dict]:
     """Items of one document; each sentence has its own RNG, so output does not depend on order.
 
-    A garbled sentence gets ``config.variants`` garbled versions (ids ``:g``, ``:g2``, ...), all
-    paired with its clean original. Every side of a pair is restyled with the same style draw, so
-    they differ only by the noise.
+    Both sides of a pair are restyled with the same style draw, so they differ only by the noise.
     """
     for i, sentence in enumerate(doc.sentences):
         key = f"{seed}:{doc.doc_id}:{i}"
         rng = random.Random(key)
-        garbled = rng.random() < config.p_garble
+        noisy = garble(sentence, rng, config) if rng.random() < config.p_garble else None
         clean = Garbled(restyle(sentence, random.Random(f"{key}:style")), ())
         base = f"{doc.doc_id}:{i}"
-        versions = []
-        for k in range(config.variants if garbled else 0):
-            noisy = garble(sentence, rng if k == 0 else random.Random(f"{key}:{k}"), config)
-            if noisy.spans and noisy.text not in {v.text for v in versions}:
-                versions.append(noisy)
-        for k, noisy in enumerate(versions):
-            item_id = f"{base}:g" if k == 0 else f"{base}:g{k + 1}"
-            yield _item(item_id, doc.doc_id, restyle_garbled(noisy, random.Random(f"{key}:style")), base)
-        yield _item(f"{base}:c", doc.doc_id, clean, base if versions else None)
+        if noisy and noisy.spans:
+            yield _item(f"{base}:g", doc.doc_id, restyle_garbled(noisy, random.Random(f"{key}:style")), base)
+            yield _item(f"{base}:c", doc.doc_id, clean, base)
+        else:
+            yield _item(f"{base}:c", doc.doc_id, clean, None)
 
 
 # --------------------------------------------------------------------------- writing
@@ -182,7 +176,6 @@ def build(clean: Path, out: Path, seed: int, fractions: Fractions, config: Noise
         "seed": seed,
         "splits": dict(zip(SPLITS, fractions)),
         "garble_fraction": config.p_garble,
-        "variants": config.variants,
         "config": asdict(config),
         "counts": counts,
         "ops": dict(sorted(ops.items())),

@@ -596,21 +596,14 @@ def _swap_from_table(
     *,
     skip_first: bool = False,
     kind: str | None = None,
-    lower_only: bool = False,
 ) -> Change | None:
-    """Replace a word found in column 1 of ``table`` (rows of ``kind``) by a column-2 value.
-
-    ``lower_only`` leaves capitalized words alone (names, sentence openers).
-    """
+    """Replace a word found in column 1 of ``table`` (rows of ``kind``) by a column-2 value."""
     mapping = _mapping(table, kind)
     words = _words(text)
     hits = [
         t
         for t, nxt in zip(words, [*words[1:], None])
-        if t.text.lower() in mapping
-        and not (skip_first and t.start == 0)
-        and not (lower_only and not t.text.islower())
-        and not _infinitive(t, nxt)
+        if t.text.lower() in mapping and not (skip_first and t.start == 0) and not _infinitive(t, nxt)
     ]
     tok = _pick(rng, hits)
     if tok is None:
@@ -732,25 +725,6 @@ def literal_collocation(text: str, rng: random.Random) -> Change | None:
         return None
     m, literal = hit
     return _sub(m.start(), m.end(), _match_case(m.group(), literal), "mistranslation")
-
-
-def near_word(text: str, rng: random.Random) -> Change | None:
-    """Put a near word in place of the right one ("full-year" -> "whole-year", "goal" -> "objective").
-
-    Mirrors the commonest MT error in MLQE-PE post-edits and the seed: a dictionary sense of the
-    source word that is wrong in context. Neighbours come from ``neighbors.tsv``
-    (``scripts/make_neighbors.py``); some swaps are harmless synonyms, which the ranking loss tolerates.
-    """
-    return _swap_from_table(text, rng, "neighbors.tsv", "mistranslation", kind="synonym", lower_only=True)
-
-
-def wrong_form(text: str, rng: random.Random) -> Change | None:
-    """Use another form of the same word ("had reached" -> "had reaching", "economists" -> "economic").
-
-    Mirrors inflection and part-of-speech slips of MT from morphologically rich or uninflected
-    source languages.
-    """
-    return _swap_from_table(text, rng, "neighbors.tsv", "grammar", kind="inflection", lower_only=True)
 
 
 def swap_counter(text: str, rng: random.Random) -> Change | None:
@@ -895,8 +869,6 @@ OPERATIONS: dict[str, Operation] = {
         break_agreement,
         drop_plural,
         literal_collocation,
-        near_word,
-        wrong_form,
         swap_counter,
         insert_hedge,
         drop_negation,
@@ -928,8 +900,6 @@ DEFAULT_RATES: dict[str, float] = {
     "break_agreement": 1.0,
     "drop_plural": 1.5,
     "literal_collocation": 4.0,
-    "near_word": 4.0,
-    "wrong_form": 3.0,
     "swap_counter": 3.0,
     "insert_hedge": 0.6,
     "drop_negation": 1.5,
@@ -945,15 +915,13 @@ class NoiseConfig:
 
     ``rates`` are relative weights of the operations (0 disables one); ``max_ops`` caps the
     operations per sentence, each beyond the first applied with probability ``p_extra_op``;
-    ``p_garble`` is the share of sentences a corpus recipe garbles and ``variants`` how many
-    garbled versions it makes of each.
+    ``p_garble`` is the share of sentences a corpus recipe garbles.
     """
 
     rates: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_RATES))
     max_ops: int = 2
     p_extra_op: float = 0.35
     p_garble: float = 0.5
-    variants: int = 1
 
     def __post_init__(self) -> None:
         unknown = set(self.rates) - set(OPERATIONS)
@@ -961,8 +929,6 @@ class NoiseConfig:
             raise ValueError(f"unknown noise operations: {sorted(unknown)}")
         if self.max_ops < 1:
             raise ValueError("max_ops must be at least 1")
-        if self.variants < 1:
-            raise ValueError("variants must be at least 1")
 
 
 def _overlaps(change: Change, spans: Sequence[Span]) -> bool:

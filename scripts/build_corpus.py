@@ -44,14 +44,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--out", type=Path, default=Path("build/corpus"), help="output folder (%(default)s)")
     add("--seed", type=int, default=13, help="random seed (%(default)s)")
     add("--garble-fraction", type=_share, default=0.5, help="share of sentences to garble (%(default)s)")
-    add("--variants", type=int, default=1, help="garbled versions of each garbled sentence (%(default)s)")
     add("--splits", type=_fractions, default=(0.8, 0.1, 0.1), help="train,dev,test shares of documents")
     return parser.parse_args(argv)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    config = NoiseConfig(p_garble=args.garble_fraction, variants=args.variants)
+    config = NoiseConfig(p_garble=args.garble_fraction)
     try:
         manifest = build(args.clean, args.out, args.seed, args.splits, config)
     except CorpusError as exc:

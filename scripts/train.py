@@ -33,7 +33,6 @@ def main() -> None:
     parser.add_argument("--pair-weight", type=float, default=1.0, help="weight of the garbled-above-clean ranking loss (0: off)")
     parser.add_argument("--max-length", type=int, default=96)
     parser.add_argument("--no-token-head", action="store_true")
-    parser.add_argument("--mid-layer", type=int, default=0, help="heads also read this encoder layer (1-6; 0: last only)")
     args = parser.parse_args()
     recipe = Recipe(
         corpus=str(args.corpus),
@@ -49,7 +48,6 @@ def main() -> None:
         lr=args.lr,
         pair_weight=args.pair_weight,
         max_length=args.max_length,
-        mid_layer=args.mid_layer,
     )
     detector = train(recipe, log=lambda msg: print(msg, flush=True))
     save(args.out, detector)

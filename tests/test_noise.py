@@ -8,10 +8,10 @@ import json
 import random
 import re
 import sys
-from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -26,7 +26,6 @@ from detector.noise import (
     restyle,
     restyle_garbled,
 )
-from detector.resources import load_lines
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -244,33 +243,6 @@ def test_build_corpus_splits_by_document(tmp_path: Path) -> None:
                 pairs.setdefault(item["pair_id"], []).append(item["label"])
         assert all(sorted(labels) == [0, 1] for labels in pairs.values())
     assert any(item["label"] for items in splits.values() for item in items)
-
-
-def test_build_corpus_variants_share_one_clean_original(tmp_path: Path) -> None:
-    _write_docs(tmp_path / "documents.jsonl")
-    out = tmp_path / "corpus"
-    args = ["--clean", str(tmp_path), "--out", str(out), "--garble-fraction", "1", "--variants", "3"]
-    assert build_corpus.main(args) == 0
-    items = [item for name in corpus.SPLITS for item in _read_split(out, name)]
-    groups: dict[str, list[dict]] = {}
-    for item in items:
-        groups.setdefault(item["pair_id"] or item["id"], []).append(item)
-    sizes = Counter(len(group) for group in groups.values())
-    assert max(sizes) == 4, sizes  # three distinct garbled versions and the clean sentence
-    for group in groups.values():
-        assert sum(1 - item["label"] for item in group) == 1
-        garbled = [item["text"] for item in group if item["label"]]
-        assert len(set(garbled)) == len(garbled)
-    assert json.loads((out / "manifest.json").read_text())["variants"] == 3
-
-
-def test_near_word_table_leaves_out_opposites() -> None:
-    rows = [line.split("\t") for line in load_lines("noise/neighbors.tsv")]
-    kinds = Counter(row[2] for row in rows)
-    assert set(kinds) == {"synonym", "inflection"} and min(kinds.values()) > 1000
-    opposites = {frozenset(line.split("\t")[:2]) for line in load_lines("noise/antonyms.tsv")}
-    assert not any(frozenset(row[:2]) in opposites for row in rows)
-    assert all(row[0] != row[1] for row in rows)
 
 
 def test_build_corpus_is_deterministic(tmp_path: Path) -> None:

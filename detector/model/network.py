@@ -32,7 +32,6 @@ class NetConfig:
     lora_alpha: float = 16.0
     max_length: int = 96
     token_head: bool = True
-    mid_layer: int = 0  # > 0: heads also read this layer, and the sentence head max-pools too
 
 
 class LoRALinear(nn.Module):
@@ -67,13 +66,7 @@ def load_base() -> tuple[nn.Module, object]:
 
 
 class GarbleNet(nn.Module):
-    """MiniLM + LoRA → per-sentence logit (pooled) and per-token logits.
-
-    With ``mid_layer`` the heads read that layer's states beside the last layer's (sentence
-    training pulls the last layer towards meaning; middle layers keep more of the word forms and
-    syntax), and the sentence head sees a max-pool beside the mean-pool, so one bad word is not
-    averaged away.
-    """
+    """MiniLM + LoRA → per-sentence logit (mean-pooled) and per-token logits."""
 
     def __init__(self, bert: nn.Module, tokenizer: object, config: NetConfig = NetConfig()) -> None:
         super().__init__()
@@ -84,9 +77,9 @@ class GarbleNet(nn.Module):
             p.requires_grad_(False)
         if config.lora_rank > 0:
             self._add_adapters(bert, config)
-        width = bert.config.hidden_size * (2 if config.mid_layer else 1)
-        self.sentence_head = nn.Linear(width * (2 if config.mid_layer else 1), 1)
-        self.token_head = nn.Linear(width, 1)
+        hidden = bert.config.hidden_size
+        self.sentence_head = nn.Linear(hidden, 1)
+        self.token_head = nn.Linear(hidden, 1)
 
     @staticmethod
     def _add_adapters(bert: nn.Module, config: NetConfig) -> None:
@@ -100,15 +93,9 @@ class GarbleNet(nn.Module):
                 p.requires_grad_(True)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        mid = self.config.mid_layer
-        out = self.bert(input_ids=input_ids, attention_mask=attention_mask, output_hidden_states=bool(mid))
-        h = out.last_hidden_state
-        if mid:
-            h = torch.cat([out.hidden_states[mid], h], dim=-1)
+        h = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
         mask = attention_mask.unsqueeze(-1).to(h.dtype)
         pooled = (h * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-        if mid:
-            pooled = torch.cat([pooled, h.masked_fill(mask == 0, -1e4).amax(1)], dim=-1)
         return self.sentence_head(pooled).squeeze(-1), self.token_head(h).squeeze(-1)
 
     def encode(self, texts: Sequence[str]) -> dict[str, torch.Tensor]:

@@ -40,7 +40,6 @@ class Recipe:
     max_mt: int | None = None
     token_head: bool = True
     lora_rank: int = 16
-    mid_layer: int = 0
     lr: float = 1.5e-3
     pair_weight: float = 1.0
     max_length: int = 96
@@ -114,12 +113,7 @@ def train(recipe: Recipe, log: Callable[[str], None] = print) -> ModelDetector:
             f"too little data: {len(fit_set)} sentences to fit and {len(calibration)} to calibrate "
             "(calibration needs clean and garbled sentences; give more documents)"
         )
-    net = build(NetConfig(
-            lora_rank=recipe.lora_rank,
-            max_length=recipe.max_length,
-            token_head=recipe.token_head,
-            mid_layer=recipe.mid_layer,
-        ))
+    net = build(NetConfig(lora_rank=recipe.lora_rank, max_length=recipe.max_length, token_head=recipe.token_head))
     examples = [Example(i.text, i.label, tuple((s, e) for s, e, _ in i.spans), i.source, i.pair) for i in fit_set]
     config = TrainConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr, pair_weight=recipe.pair_weight, seed=recipe.seed)
     fit(net, examples, config, log)
