@@ -1,4 +1,4 @@
-"""Evaluate a trained detector on held-out data, next to the length-alone and features-alone baselines.
+"""Evaluate a trained detector on held-out data, next to length, cheap-feature and grammar-checker baselines.
 
 Usage:
     python scripts/evaluate.py [--model detector/model/weights] [--corpus build/corpus]
@@ -13,9 +13,10 @@ Sets (each only if present; none was trained on):
 - ``seed``: the seed article against ``tests/data/seed_annotation.tsv``.
 
 Reported per set: ROC AUC, PR AUC, precision/recall/F1 and flag rate at the model's default
-threshold, span precision/recall, detection rate per gold category, metrics per group
-(language pair, beat); and the same sentence metrics for length alone (threshold fit on the
-calibration data like the model's) and for the cheap features alone.
+threshold, span precision/recall, detection rate and ROC AUC per gold category, metrics per
+group (language pair, beat); and the same sentence metrics for length alone (threshold fit on
+the calibration data like the model's), for the cheap features alone, and for the number of
+harper-py grammar lints (when the ``peers`` extra is installed).
 """
 
 from __future__ import annotations
@@ -42,8 +43,18 @@ def length(texts: list[str]) -> np.ndarray:
     return np.array([len(t.split()) for t in texts], dtype=float)
 
 
+def harper_lints() -> object | None:
+    """Number of harper-py grammar lints per sentence (a peer grammar checker), if installed."""
+    try:
+        import harper
+    except ImportError:
+        return None
+    linter = harper.Linter()
+    return lambda texts: np.array([len(linter.lint(t)) for t in texts], dtype=float)
+
+
 def baselines(recipe: Recipe) -> dict[str, tuple[object, float]]:
-    """Length and cheap-feature scorers, thresholds fit on the calibration data."""
+    """Length, cheap-feature and (if installed) grammar-checker scorers; thresholds fit on the calibration data."""
     _, calibration = fit_items(recipe)
     texts = [i.text for i in calibration]
     clean = np.array([i.source == "synthetic" and i.label == 0 for i in calibration])
@@ -51,12 +62,15 @@ def baselines(recipe: Recipe) -> dict[str, tuple[object, float]]:
     X = feature_matrix(texts, rule_hits(texts))
     features = Combiner(feature_names=FEATURE_NAMES).fit(X, y)
     p_feat = features.predict_proba(X)[:, 1]
+    harper = harper_lints()
+    peers = {"harper": (harper, choose_threshold(harper(texts)[clean], recipe.clean_fp_target))} if harper else {}
     return {
         "length": (lambda t: length(t), choose_threshold(length(texts)[clean], recipe.clean_fp_target)),
         "features": (
             lambda t: features.predict_proba(feature_matrix(t, rule_hits(t)))[:, 1],
             choose_threshold(p_feat[clean], recipe.clean_fp_target),
         ),
+        **peers,
     }
 
 
