@@ -10,10 +10,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import torch
 
 from detector.api import check
 from detector.corpus import build
-from detector.model.network import LoRALinear
+from detector.model.network import LoRALinear, NetConfig, merge_adapters
+from detector.model.network import build as build_net
 from detector.model.pipeline import Recipe, train
 from detector.model.scorer import WEIGHTS, load, localize, save
 from detector.noise import NoiseConfig
@@ -54,6 +56,25 @@ def test_tiny_training_run_end_to_end(tmp_path: Path, offline) -> None:
     for f in report.findings:
         assert 0 <= f.start < f.end <= len(text)
         assert 0.0 <= f.confidence <= 1.0
+
+
+def test_merged_adapters_compute_the_same_function(offline) -> None:
+    net = build_net(NetConfig(lora_rank=4))
+    torch.manual_seed(1)
+    for module in net.modules():
+        if isinstance(module, LoRALinear):
+            torch.nn.init.normal_(module.lora_b, std=0.3)
+    enc = net.encode(["The council met on Tuesday.", "He smash the weapons quickly, said. said"])
+    before = net(enc["input_ids"], enc["attention_mask"])
+    merge_adapters(net)
+    after = net(enc["input_ids"], enc["attention_mask"])
+    assert not any(isinstance(m, LoRALinear) for m in net.modules())
+    for a, b in zip(before, after):
+        assert torch.allclose(a, b, atol=1e-4)
+    plain = build_net(NetConfig(lora_rank=4))(enc["input_ids"], enc["attention_mask"])
+    assert max((a - b).abs().max() for a, b in zip(before, plain)) > 1e-2  # the adapters matter
+    with pytest.raises(ValueError, match="merged"):
+        net.trainable_state()
 
 
 def test_localize_merges_neighbouring_words() -> None:

@@ -110,7 +110,12 @@ class GarbleNet(nn.Module):
         )
 
     def trainable_state(self) -> dict[str, torch.Tensor]:
-        """Only what training changed: LoRA matrices, layer norms and heads."""
+        """Only what training changed: LoRA matrices, layer norms and heads.
+
+        A network whose adapters were merged (``merge_adapters``) has lost them and cannot be saved.
+        """
+        if self.config.lora_rank and not any(isinstance(m, LoRALinear) for m in self.bert.modules()):
+            raise ValueError("this network's adapters were merged into the base weights for scoring; save the trained network instead")
         names = {n for n, p in self.named_parameters() if p.requires_grad}
         return {n: t.detach().contiguous() for n, t in self.state_dict().items() if n in names}
 
