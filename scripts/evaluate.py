@@ -13,7 +13,8 @@ Sets (each only if present; none was trained on):
 - ``seed``: the seed article against ``tests/data/seed_annotation.tsv``.
 
 Reported per set: ROC AUC, PR AUC, precision/recall/F1 and flag rate at the model's default
-threshold, span precision/recall, detection rate and ROC AUC per gold category, metrics per
+threshold, pair accuracy (a garbled sentence scored above its own clean original), span
+precision/recall, detection rate and ROC AUC per gold category, metrics per
 group (language pair, beat); and the same sentence metrics for length alone (threshold fit on
 the calibration data like the model's), for the cheap features alone, and for the number of
 harper-py grammar lints (when the ``peers`` extra is installed).
@@ -32,7 +33,7 @@ from detector.api import check
 from detector.model.combiner import Combiner
 from detector.model.data import Item, load_corpus, load_mt_en_dev
 from detector.model.features import FEATURE_NAMES, feature_matrix
-from detector.model.metrics import sentence_metrics, span_metrics
+from detector.model.metrics import pair_accuracy, sentence_metrics, span_metrics
 from detector.model.pipeline import Recipe, choose_threshold, fit_items, rule_hits
 from detector.model.scorer import WEIGHTS, load, localize
 
@@ -78,9 +79,11 @@ def evaluate_set(name: str, items: list[Item], model, base) -> dict:
     texts = [i.text for i in items]
     y = np.array([i.label for i in items])
     p, scores = model.probabilities(texts, rule_hits(texts))
-    out: dict = {"set": name, "model": sentence_metrics(y, p, model.threshold)}
+    pairs = [i.pair for i in items]
+    out: dict = {"set": name, "model": {**sentence_metrics(y, p, model.threshold), **pair_accuracy(pairs, y, p)}}
     for bname, (scorer, threshold) in base.items():
-        out[bname] = sentence_metrics(y, scorer(texts), threshold)
+        q = scorer(texts)
+        out[bname] = {**sentence_metrics(y, q, threshold), **pair_accuracy(pairs, y, q)}
     flagged = p >= model.threshold
     predicted = [localize(t, tok, model.token_threshold) if f else [] for t, tok, f in zip(texts, scores.tokens, flagged)]
     gold = [[(s, e) for s, e, _ in i.spans] for i in items]
@@ -126,9 +129,10 @@ def evaluate_seed(model, annotation: Path, seed: Path) -> dict:
 
 
 def fmt(m: dict) -> str:
+    pairs = f"  pairs {m['pair_accuracy']:.3f} of {m['pairs']}" if m.get("pairs") else ""
     return (
         f"ROC {m['roc_auc']:.3f}  PR {m['pr_auc']:.3f}  P {m['precision']:.3f}  R {m['recall']:.3f}  "
-        f"F1 {m['f1']:.3f}  flagged {m['flag_rate']:.1%}  (n={m['n']}, pos={m['positives']})"
+        f"F1 {m['f1']:.3f}  flagged {m['flag_rate']:.1%}  (n={m['n']}, pos={m['positives']}){pairs}"
     )
 
 

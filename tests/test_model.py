@@ -9,11 +9,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
 from detector.api import check
 from detector.corpus import build
+from detector.model.metrics import pair_accuracy
 from detector.model.network import LoRALinear, NetConfig, merge_adapters
 from detector.model.network import build as build_net
 from detector.model.pipeline import Recipe, train
@@ -75,6 +77,13 @@ def test_merged_adapters_compute_the_same_function(offline) -> None:
     assert max((a - b).abs().max() for a, b in zip(before, plain)) > 1e-2  # the adapters matter
     with pytest.raises(ValueError, match="merged"):
         net.trainable_state()
+
+
+def test_pair_accuracy_compares_each_garbled_sentence_with_its_own_original() -> None:
+    pairs = ["a", "a", "a", "b", "b", None, "c"]  # "c" has no clean original in the set
+    y = np.array([0, 1, 1, 0, 1, 0, 1])
+    p = np.array([0.5, 0.9, 0.2, 0.3, 0.3, 0.99, 0.1])
+    assert pair_accuracy(pairs, y, p) == {"pairs": 3, "pair_accuracy": pytest.approx((1 + 0 + 0.5) / 3)}
 
 
 def test_localize_merges_neighbouring_words() -> None:

@@ -49,5 +49,20 @@ def span_metrics(gold: Sequence[Spans], predicted: Sequence[Spans]) -> dict[str,
     }
 
 
+def pair_accuracy(pairs: Sequence[str | None], y: np.ndarray, p: np.ndarray) -> dict[str, float]:
+    """Share of (garbled, clean original) pairs in which the garbled sentence scores higher.
+
+    Ties count half. Unlike ROC AUC this compares each garbled sentence only with its own
+    original, so it measures sensitivity to the edit itself, free of how sentences differ.
+    """
+    clean = {pair: score for pair, label, score in zip(pairs, y, p) if pair and label == 0}
+    wins = [
+        1.0 if score > clean[pair] else 0.5 if score == clean[pair] else 0.0
+        for pair, label, score in zip(pairs, y, p)
+        if pair in clean and label == 1
+    ]
+    return {"pairs": len(wins), "pair_accuracy": float(np.mean(wins)) if wins else float("nan")}
+
+
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
     return a[0] < b[1] and b[0] < a[1]
