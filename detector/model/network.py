@@ -86,8 +86,7 @@ class GarbleNet(nn.Module):
         """Wrap the attention and feed-forward projections in LoRA; unfreeze layer norms."""
         for name, module in list(bert.named_modules()):
             if isinstance(module, nn.Linear) and ".layer." in name and name.endswith(LORA_TARGETS):
-                parent_name, _, child = name.rpartition(".")
-                setattr(bert.get_submodule(parent_name), child, LoRALinear(module, config.lora_rank, config.lora_alpha))
+                _swap_module(bert, name, LoRALinear(module, config.lora_rank, config.lora_alpha))
         for name, p in bert.named_parameters():
             if "LayerNorm" in name and ".layer." in name:
                 p.requires_grad_(True)
@@ -120,6 +119,12 @@ class GarbleNet(nn.Module):
         return {n: t.detach().contiguous() for n, t in self.state_dict().items() if n in names}
 
 
+def _swap_module(root: nn.Module, name: str, new: nn.Module) -> None:
+    """Put ``new`` in place of the submodule of ``root`` called ``name`` (a dotted path)."""
+    parent_name, _, child = name.rpartition(".")
+    setattr(root.get_submodule(parent_name), child, new)
+
+
 @torch.no_grad()
 def merge_adapters(net: GarbleNet) -> GarbleNet:
     """Fold every LoRA update into its base layer (``W + s * B @ A``), in place, for inference.
@@ -128,10 +133,8 @@ def merge_adapters(net: GarbleNet) -> GarbleNet:
     """
     for name, module in list(net.bert.named_modules()):
         if isinstance(module, LoRALinear):
-            merged = module.base
-            merged.weight += (module.lora_b @ module.lora_a) * module.scaling
-            parent_name, _, child = name.rpartition(".")
-            setattr(net.bert.get_submodule(parent_name), child, merged)
+            module.base.weight += (module.lora_b @ module.lora_a) * module.scaling
+            _swap_module(net.bert, name, module.base)
     return net
 
 
