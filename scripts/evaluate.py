@@ -14,7 +14,8 @@ Sets (each only if present; none was trained on):
 
 Reported per set: ROC AUC, PR AUC, precision/recall/F1 and flag rate at the model's default
 threshold, pair accuracy (a garbled sentence scored above its own clean original), span
-precision/recall, detection rate and ROC AUC per gold category, metrics per
+precision/recall, detection rate and ROC AUC per gold category (and, for the hand-written set,
+per ``corpus/handwritten_visibility.tsv`` verdict: can an editor see the error at all), metrics per
 group (language pair, beat); and the same sentence metrics for length alone (threshold fit on
 the calibration data like the model's), for the cheap features alone, and for the number of
 harper-py grammar lints (when the ``peers`` extra is installed).
@@ -75,7 +76,29 @@ def baselines(recipe: Recipe) -> dict[str, tuple[object, float]]:
     }
 
 
-def evaluate_set(name: str, items: list[Item], model, base) -> dict:
+def detection_by(subsets: dict[str, list[int]], y: np.ndarray, p: np.ndarray, threshold: float) -> dict:
+    """Per subset of garbled sentences: share flagged, and ROC AUC against every clean sentence of the set."""
+    clean = np.flatnonzero(y == 0)
+    return {
+        name: {
+            "n": len(ix),
+            "recall": float((p[ix] >= threshold).mean()),
+            "roc_auc": sentence_metrics(np.r_[y[clean], y[ix]], np.r_[p[clean], p[ix]], threshold)["roc_auc"],
+        }
+        for name, ix in sorted(subsets.items())
+    }
+
+
+def read_visibility(path: Path) -> dict[str, str]:
+    """id → yes/maybe/no: whether an editor can see from the garbled sentence alone that it is wrong."""
+    if not path.exists():
+        return {}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return dict(line.split("\t")[:2] for line in lines if line and not line.startswith("#"))
+
+
+def evaluate_set(name: str, items: list[Item], model, base, visibility: dict[str, str] | None = None) -> dict:
+    visibility = visibility or {}
     texts = [i.text for i in items]
     y = np.array([i.label for i in items])
     p, scores = model.probabilities(texts, rule_hits(texts))
@@ -89,19 +112,15 @@ def evaluate_set(name: str, items: list[Item], model, base) -> dict:
     gold = [[(s, e) for s, e, _ in i.spans] for i in items]
     out["spans"] = span_metrics(gold, predicted)
     by_cat: dict[str, list[int]] = defaultdict(list)
+    by_visibility: dict[str, list[int]] = defaultdict(list)
     for k, i in enumerate(items):
         for cat in {c for _, _, c in i.spans} if i.label == 1 else ():
             by_cat[cat].append(k)
-    clean = np.flatnonzero(y == 0)
-    out["detection_by_category"] = {
-        c: {
-            "n": len(ix),
-            "recall": float(flagged[ix].mean()),
-            # garbled sentences of this category against every clean sentence of the set
-            "roc_auc": sentence_metrics(np.r_[y[clean], y[ix]], np.r_[p[clean], p[ix]], model.threshold)["roc_auc"],
-        }
-        for c, ix in sorted(by_cat.items())
-    }
+        if i.label == 1 and i.id in visibility:
+            by_visibility[visibility[i.id]].append(k)
+    out["detection_by_category"] = detection_by(by_cat, y, p, model.threshold)
+    if by_visibility:
+        out["detection_by_visibility"] = detection_by(by_visibility, y, p, model.threshold)
     groups: dict[str, list[int]] = defaultdict(list)
     for k, i in enumerate(items):
         groups[i.group].append(k)
@@ -158,9 +177,10 @@ def main() -> None:
         sets.append(("mt-en-dev-dev", load_mt_en_dev(args.mt, "dev")))
     sets += [(path.stem, load_corpus(path)) for path in args.data]
 
+    visibility = read_visibility(ROOT / "corpus/handwritten_visibility.tsv")
     results = []
     for name, items in sets:
-        r = evaluate_set(name, items, model, base)
+        r = evaluate_set(name, items, model, base, visibility if name == "handwritten" else None)
         results.append(r)
         print(f"\n## {name}\n  model    {fmt(r['model'])}")
         for bname in base:
@@ -169,6 +189,8 @@ def main() -> None:
         print(f"  spans: precision {s['span_precision']:.3f} recall {s['span_recall']:.3f} ({s['predicted_spans']} predicted, {s['gold_spans']} gold)")
         for cat, v in r["detection_by_category"].items():
             print(f"  [{cat}] detected {v['recall']:.1%} of {v['n']}, ROC AUC against clean {v['roc_auc']:.3f}")
+        for verdict, v in r.get("detection_by_visibility", {}).items():
+            print(f"  visible to an editor: {verdict:<5} detected {v['recall']:.1%} of {v['n']}, ROC AUC against clean {v['roc_auc']:.3f}")
         for g, v in r.get("by_group", {}).items():
             print(f"  group {g:<12} model ROC {v['model']['roc_auc']:.3f} vs length ROC {v['length_roc_auc']:.3f}  flagged {v['model']['flag_rate']:.1%}")
         if name == "synthetic-test":
