@@ -89,12 +89,15 @@ def detection_by(subsets: dict[str, list[int]], y: np.ndarray, p: np.ndarray, th
     }
 
 
+def tsv_rows(path: Path) -> list[list[str]]:
+    """Tab-separated fields of a file's lines, skipping blank lines and ``#`` comments."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line.split("\t") for line in lines if line and not line.startswith("#")]
+
+
 def read_visibility(path: Path) -> dict[str, str]:
     """id → yes/maybe/no: whether an editor can see from the garbled sentence alone that it is wrong."""
-    if not path.exists():
-        return {}
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return dict(line.split("\t")[:2] for line in lines if line and not line.startswith("#"))
+    return {row[0]: row[1] for row in tsv_rows(path)} if path.exists() else {}
 
 
 def evaluate_set(name: str, items: list[Item], model, base, visibility: dict[str, str] | None = None) -> dict:
@@ -134,7 +137,7 @@ def evaluate_set(name: str, items: list[Item], model, base, visibility: dict[str
 
 def evaluate_seed(model, annotation: Path, seed: Path) -> dict:
     text = seed.read_text(encoding="utf-8")
-    labels = [line.split("\t") for line in annotation.read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    labels = tsv_rows(annotation)
     report = check(text, model=model)
     sentences = report.document.sentences
     assert len(sentences) == len(labels), "seed annotation is out of date"
