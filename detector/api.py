@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from detector.document import Document
 from detector.findings import Finding, Rule
 from detector.rules import select
+from detector.spans import overlaps
 
 if TYPE_CHECKING:
     from detector.model.scorer import ModelDetector
@@ -84,7 +85,7 @@ def resolve(findings: Iterable[Finding]) -> list[Finding]:
 
 def _overlaps(a: Finding, b: Finding) -> bool:
     """Whether two spans share a character, or are both insertions at one point."""
-    return a.start < b.end and b.start < a.end or (a.start == b.start and a.end == b.end)
+    return overlaps(a, b) or (a.start == b.start and a.end == b.end)
 
 
 def apply_fixes(text: str, findings: Sequence[Finding]) -> str:

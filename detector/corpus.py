@@ -118,7 +118,7 @@ def _item(item_id: str, doc_id: str, sentence: Garbled, pair_id: str | None) -> 
         "id": item_id,
         "text": sentence.text,
         "label": int(bool(sentence.spans)),
-        "spans": [asdict(s) for s in sentence.spans],
+        "spans": [{"start": s.start, "end": s.end, "category": s.category, "op": s.op} for s in sentence.spans],
         "pair_id": pair_id,
         "source": "synthetic",
         "doc_id": doc_id,

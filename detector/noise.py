@@ -19,19 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from wordfreq import zipf_frequency
-
-from detector.resources import load_lines
-
-
-@dataclass(frozen=True)
-class Span:
-    """A gold error span: ``text[start:end]`` of the garbled text, end exclusive."""
-
-    start: int
-    end: int
-    category: str
-    op: str
+from detector.document import WORD_RE
+from detector.resources import load_lines, zipf
+from detector.spans import Span, overlaps_any, shift
 
 
 @dataclass(frozen=True)
@@ -57,7 +47,7 @@ Operation = Callable[[str, random.Random], "Change | None"]
 
 # --------------------------------------------------------------------------- tokens and data
 
-_WORD = re.compile(r"\d+(?:[.,:]\d+)+|[^\W_]+(?:['’\-][^\W_]+)*")
+_WORD = re.compile(rf"\d+(?:[.,:]\d+)+|{WORD_RE.pattern}")
 _NUMBER = re.compile(r"(?<![\w.,])\d[\d,.]*\d(?![\w])|(?<![\w.,])\d(?![\w.,]?\d)")
 _SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s*$")
 _FUNCTION_ZIPF = 5.5
@@ -66,21 +56,15 @@ _POSSESSIVES = frozenset("his her their its our my your".split())
 _DETERMINERS = _ARTICLES | _POSSESSIVES | frozenset("this that these those some any no every each".split())
 
 
-@dataclass(frozen=True)
-class _Tok:
-    start: int
-    end: int
-    text: str
 
 
-def _words(text: str) -> list[_Tok]:
+def _words(text: str) -> list[Span]:
     """Word tokens with offsets: numbers like "6.30" or "1,200", words with inner ' or -."""
-    return [_Tok(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    return [Span(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
 
 
-@lru_cache(maxsize=65536)
 def _zipf(word: str) -> float:
-    return zipf_frequency(word.lower(), "en")
+    return zipf(word.lower())
 
 
 def _is_function(word: str) -> bool:
@@ -94,28 +78,28 @@ def _is_content(word: str) -> bool:
 _OPENING = re.compile(r"(?:^|[.!?:\n][\"'”’)\]]*\s+|[\"“‘'(\[]\s*)$")
 
 
-def _at_sentence_start(text: str, tok: _Tok) -> bool:
+def _at_sentence_start(text: str, tok: Span) -> bool:
     """True for the first word of a sentence, a quotation or a bracket."""
     return bool(_OPENING.search(text[: tok.start]))
 
 
-def _is_name(text: str, tok: _Tok) -> bool:
+def _is_name(text: str, tok: Span) -> bool:
     """A capitalized, mixed-case word (possessive allowed) that does not open a sentence."""
     w = re.sub(r"['’]s?$", "", tok.text)
     return w[:1].isupper() and w[1:].islower() and w.isalpha() and not _at_sentence_start(text, tok)
 
 
-def _joined(text: str, a: _Tok, b: _Tok) -> bool:
+def _joined(text: str, a: Span, b: Span) -> bool:
     """True when ``b`` follows ``a`` after exactly one space (same clause, no punctuation)."""
     return text[a.end : b.start] == " "
 
 
-def _run(text: str, words: Sequence[_Tok]) -> bool:
+def _run(text: str, words: Sequence[Span]) -> bool:
     """True when ``words`` follow each other with single spaces only (one stretch of a clause)."""
     return all(_joined(text, a, b) for a, b in zip(words, words[1:]))
 
 
-def _content_pairs(text: str, words: list[_Tok]) -> list[tuple[_Tok, _Tok]]:
+def _content_pairs(text: str, words: list[Span]) -> list[tuple[Span, Span]]:
     """Adjacent pairs of distinct lower-case content words ("biggest land", "shape future")."""
     return [
         (a, b)
@@ -377,7 +361,7 @@ def truncate_name(text: str, rng: random.Random) -> Change | None:
     names = []
     for tok in _words(text):
         base, _, suffix = tok.text.partition("'") if "'" in tok.text else tok.text.partition("’")
-        probe = _Tok(tok.start, tok.start + len(base), base)
+        probe = Span(tok.start, tok.start + len(base), base)
         if len(base) >= 5 and _is_name(text, probe) and _zipf(base) < 5.0 and suffix in {"", "s"}:
             names.append(probe)
     tok = _pick(rng, names)
@@ -399,7 +383,7 @@ def lowercase_name(text: str, rng: random.Random) -> Change | None:
     Mirrors MLQE-PE output that transliterates names without restoring their capitals.
     """
     words = _words(text)
-    runs: list[list[_Tok]] = []
+    runs: list[list[Span]] = []
     for tok in words:
         if not _is_name(text, tok):
             continue
@@ -475,7 +459,7 @@ def swap_words(text: str, rng: random.Random) -> Change | None:
     return _sub(a.start, b.end, f"{b.text} {a.text}", "grammar")
 
 
-def _adverbials(text: str, words: list[_Tok]) -> list[tuple[int, int]]:
+def _adverbials(text: str, words: list[Span]) -> list[tuple[int, int]]:
     """Index ranges of movable adverbials: a lone adverb, or a phrase running to a clause end."""
     kinds = _mapping("adverbials.tsv")
     found = []
@@ -493,7 +477,7 @@ def _adverbials(text: str, words: list[_Tok]) -> list[tuple[int, int]]:
     return found
 
 
-def _landing(text: str, words: list[_Tok], k: int, *, alone: bool, rightward: bool) -> bool:
+def _landing(text: str, words: list[Span], k: int, *, alone: bool, rightward: bool) -> bool:
     """Whether an adverbial may land before ``words[k]``.
 
     It may land between a verb and its object (before an article or possessive that no
@@ -583,7 +567,7 @@ def add_article(text: str, rng: random.Random) -> Change | None:
     return _sub(tok.start, tok.start, article + " ", "grammar")
 
 
-def _infinitive(tok: _Tok, nxt: _Tok | None) -> bool:
+def _infinitive(tok: Span, nxt: Span | None) -> bool:
     """"to" before a lower-case non-determiner word, most likely an infinitive marker."""
     return tok.text == "to" and nxt is not None and nxt.text.islower() and nxt.text not in _DETERMINERS
 
@@ -677,7 +661,7 @@ def _counts(word: str) -> bool:
     return word.lower() in _QUANTIFIERS
 
 
-def _counted_nouns(text: str) -> list[_Tok]:
+def _counted_nouns(text: str) -> list[Span]:
     """Plural nouns right after a number or a quantifier ("50 countries", "several allies")."""
     words = _words(text)
     return [
@@ -687,7 +671,7 @@ def _counted_nouns(text: str) -> list[_Tok]:
     ]
 
 
-def _entity_nouns(text: str) -> list[_Tok]:
+def _entity_nouns(text: str) -> list[Span]:
     """Counted nouns that name things, not units or scale words ("50 countries", not "5 years")."""
     skip = set(_mapping("measure-units.tsv")) | _QUANTIFIERS | {row[0] for row in _table("counters.tsv")}
     return [t for t in _counted_nouns(text) if t.text not in skip]
@@ -931,27 +915,17 @@ class NoiseConfig:
             raise ValueError("max_ops must be at least 1")
 
 
-def _overlaps(change: Change, spans: Sequence[Span]) -> bool:
-    return any(change.start < s.end and s.start < change.end or s.start < change.start < s.end for s in spans)
-
-
-def _shift(spans: Sequence[Span], change: Change) -> list[Span]:
-    delta = len(change.new) - (change.end - change.start)
-    return [
-        s if s.end <= change.start else Span(s.start + delta, s.end + delta, s.category, s.op) for s in spans
-    ]
-
-
 def _apply(text: str, spans: Sequence[Span], change: Change, op: str) -> tuple[str, list[Span]] | None:
     """Apply ``change``; ``None`` if it is a no-op, touches an earlier span or has an empty mark."""
     out = text[: change.start] + change.new + text[change.end :]
-    if out == text or _overlaps(change, spans):
+    if out == text or overlaps_any(change, spans):
         return None
-    shifted = _shift(spans, change)
+    shifted = shift(spans, change.start, len(change.new) - (change.end - change.start))
     lo, hi = _trim(out, *change.mark)
-    if lo >= hi or any(lo < s.end and s.start < hi for s in shifted):
+    mark = Span(lo, hi, category=change.category, op=op)
+    if lo >= hi or overlaps_any(mark, shifted):
         return None
-    return out, sorted([*shifted, Span(lo, hi, change.category, op)], key=lambda s: (s.start, s.end))
+    return out, sorted([*shifted, mark], key=lambda s: (s.start, s.end))
 
 
 def _apply_one(
@@ -1078,5 +1052,5 @@ def restyle_garbled(garbled: Garbled, rng: random.Random) -> Garbled:
         start = _map_offset(s.start, edits, is_end=False)
         end = _map_offset(s.end, edits, is_end=True)
         if start < end:
-            spans.append(Span(start, end, s.category, s.op))
+            spans.append(Span(start, end, category=s.category, op=s.op))
     return Garbled(_apply_edits(garbled.text, edits), tuple(spans))

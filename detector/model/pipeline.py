@@ -21,6 +21,7 @@ import numpy as np
 from detector.model.combiner import Combiner
 from detector.model.data import Item, hash_split, load_corpus, load_mt_en_dev
 from detector.model.features import FEATURE_NAMES
+from detector.spans import intersects
 from detector.model.scorer import ENCODER_FEATURES, ModelDetector, combiner_inputs
 
 CALIBRATION_SHARE = 0.15
@@ -86,7 +87,7 @@ def choose_token_threshold(items: list[Item], tokens: list[list[tuple[int, int, 
             continue
         for s, e, p in pieces:
             probs.append(p)
-            gold.append(any(s < b and a < e for a, b, _ in item.spans))
+            gold.append(any(intersects(s, e, a, b) for a, b, _ in item.spans))
     if not probs:
         return 0.5
     probs_a, gold_a = np.array(probs), np.array(gold)

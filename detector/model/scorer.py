@@ -17,6 +17,7 @@ import numpy as np
 
 from detector.document import WORD_RE, Document, Sentence
 from detector.findings import Finding
+from detector.spans import intersects, merge, overlaps
 from detector.model.combiner import Combiner
 from detector.model.features import FEATURE_NAMES, feature_matrix
 
@@ -94,7 +95,7 @@ def hits_per_sentence(sentences: Sequence[Sentence], findings: Sequence[Finding]
     for f in findings:
         i = max(0, bisect.bisect_right(starts, f.start) - 1)
         while i < len(sentences) and sentences[i].start < max(f.end, f.start + 1):
-            if f.start < sentences[i].end and sentences[i].start < f.end:
+            if overlaps(f, sentences[i]):
                 hits[i] += 1
             i += 1
     return hits
@@ -113,15 +114,10 @@ def localize(text: str, tokens: list[tuple[int, int, float]], threshold: float) 
     if not flagged:
         return []
     words = [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
-    hit = [(ws, we) for ws, we in words if any(s < we and ws < e for s, e in flagged)]
-    merged: list[list[int]] = []
-    for ws, we in hit:
-        if merged and not any(c.isalnum() for c in text[merged[-1][1] : ws]):
-            merged[-1][1] = we
-        else:
-            merged.append([ws, we])
-    peak = {tuple(m): max((p for s, e, p in tokens if s < m[1] and m[0] < e), default=0.0) for m in merged}
-    return sorted((tuple(m) for m in merged), key=lambda m: -peak[m])  # type: ignore[misc]
+    hit = [(ws, we) for ws, we in words if any(intersects(s, e, ws, we) for s, e in flagged)]
+    merged = merge(hit, lambda end, start: not any(c.isalnum() for c in text[end:start]))
+    peak = {m: max((p for s, e, p in tokens if intersects(s, e, *m)), default=0.0) for m in merged}
+    return sorted(merged, key=lambda m: -peak[m])
 
 
 def save(folder: Path, detector: ModelDetector) -> None:

@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from detector.model.network import GarbleNet
+from detector.spans import intersects
 
 IGNORE = -100.0
 
@@ -61,7 +62,7 @@ def token_targets(offsets: torch.Tensor, spans_batch: Sequence[Sequence[tuple[in
             continue
         for j, (s, e) in enumerate(offsets[i].tolist()):
             if e > s:
-                targets[i, j] = float(any(s < b and a < e for a, b in spans))
+                targets[i, j] = float(any(intersects(s, e, a, b) for a, b in spans))
     return targets
 
 
