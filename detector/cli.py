@@ -16,8 +16,8 @@ from detector import __version__
 from detector.api import check, fix
 from detector.findings import Rule
 from detector.formats import FORMATS, FileResult
+from detector.learned import DEFAULT_TIER, TIERS
 from detector.rules import RULES, select
-from detector.model.scorer import WEIGHTS
 from detector.textio import STDIN, InputError, Source, atomic_write, expand_paths, read_source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -48,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="report artifacts in files, directories or standard input")
     _add_input_options(p, nargs="*")
     p.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
-    p.add_argument("--no-model", action="store_true", help="rules only: do not load the learned detector (no torch)")
-    p.add_argument("--model", type=Path, metavar="DIR", help="use the model saved in DIR (default: the shipped one)")
+    p.add_argument("--model", default=DEFAULT_TIER, metavar="TIER|DIR", help=f"detector tier ({', '.join(TIERS)}; default: {DEFAULT_TIER}) or a model bundle folder")
+    p.add_argument("--no-model", dest="model", action="store_const", const="rules", help="rules only, the same as --model rules (never imports torch)")
     p.set_defaults(run=run_check)
 
     p = sub.add_parser("fix", help="print the corrected text (or a diff, or rewrite the file)")
@@ -100,7 +100,7 @@ def _rules(args: argparse.Namespace) -> list[Rule]:
 
 def run_check(args: argparse.Namespace) -> int:
     rules = _rules(args)
-    model = _Model(None if args.no_model else args.model or WEIGHTS)
+    model = args.model if any(r.needs_model for r in rules) else "rules"
     results: list[FileResult] = []
     for path in args.paths:
         try:
@@ -128,33 +128,24 @@ class ModelError(Exception):
     """The learned detector could not be loaded."""
 
 
-class _Model:
-    """Loads the model on first use, once per process; ``None`` folder means rules only."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
-        self._detector: object | None = None
-
-    def get(self) -> object | None:
-        if self.folder is None:
-            return None
-        if self._detector is None:
-            from detector.model.scorer import load
-
-            try:
-                self._detector = load(self.folder)
-            except (FileNotFoundError, ValueError, OSError) as e:
-                raise ModelError(f"{e} (use --no-model to run the rules only)") from None
-        return self._detector
-
-
-def _check_one(path: str, encoding: str | None, rules: list[Rule], model: _Model) -> FileResult:
+def _check_one(path: str, encoding: str | None, rules: list[Rule], model: str) -> FileResult:
     try:
         source = read_source(path, encoding)
     except InputError as e:
         return FileResult(path, error=str(e))
-    detector = model.get() if source.text.strip() else None
-    return FileResult(path, report=check(source.text, rules, model=detector or False))
+    if model != "rules" and source.text.strip():
+        _load_model(model)
+    return FileResult(path, report=check(source.text, rules, model=model))
+
+
+def _load_model(model: str) -> None:
+    """Load the model (once per process, :func:`detector.learned.load`) or raise ModelError."""
+    from detector import learned
+
+    try:
+        learned.load(model)
+    except (ValueError, OSError) as e:
+        raise ModelError(f"{e} (use --no-model to run the rules only)") from None
 
 
 def run_fix(args: argparse.Namespace) -> int:
@@ -218,10 +209,10 @@ def run_garble(args: argparse.Namespace) -> int:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from detector.corpus import CorpusError, build
-    from detector.model.pipeline import Recipe, train
-    from detector.model.scorer import save
+    from detector.learned.bundle import save
     from detector.noise import NoiseConfig
+    from detector.training.pipeline import Recipe, train
+    from detector.training.synthetic import CorpusError, build
 
     corpus = args.out / "corpus"
     try:
@@ -243,7 +234,7 @@ def run_train(args: argparse.Namespace) -> int:
 def run_rules(args: argparse.Namespace) -> int:
     if args.format == "json":
         rows = [
-            {"code": r.code, "name": r.name, "category": r.category, "severity": r.severity, "summary": r.summary}
+            {"code": r.code, "name": r.name, "category": r.category, "severity": r.severity, "needs_model": r.needs_model, "summary": r.summary}
             for r in RULES.values()
         ]
         print(json.dumps(rows, indent=2))

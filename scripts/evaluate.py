@@ -1,7 +1,7 @@
 """Evaluate a trained detector on held-out data, next to length, cheap-feature and grammar-checker baselines.
 
 Usage:
-    python scripts/evaluate.py [--model detector/model/weights] [--corpus build/corpus]
+    python scripts/evaluate.py [--model full|fast|BUNDLE] [--corpus build/corpus]
         [--mt ../shared/data/mt-en-dev] [--data extra.jsonl ...] [--json out.json]
 
 Sets (each only if present; none was trained on):
@@ -30,13 +30,15 @@ from pathlib import Path
 
 import numpy as np
 
+from detector import learned
 from detector.api import check
-from detector.model.combiner import Combiner
-from detector.model.data import Item, load_corpus, load_mt_en_dev
-from detector.model.features import FEATURE_NAMES, feature_matrix
-from detector.model.metrics import pair_accuracy, sentence_metrics, span_metrics
-from detector.model.pipeline import Recipe, choose_threshold, fit_items, rule_hits
-from detector.model.scorer import WEIGHTS, load, localize
+from detector.learned.combiner import Combiner
+from detector.learned.detector import localize
+from detector.learned.reportable import unit_rule_hits
+from detector.learned.sources.cheap import FEATURE_NAMES, feature_matrix
+from detector.training.data import Item, load_corpus, load_mt_en_dev
+from detector.training.metrics import pair_accuracy, sentence_metrics, span_metrics
+from detector.training.pipeline import Recipe, choose_threshold, fit_items
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,7 +63,7 @@ def baselines(recipe: Recipe) -> dict[str, tuple[object, float]]:
     texts = [i.text for i in calibration]
     clean = np.array([i.source == "synthetic" and i.label == 0 for i in calibration])
     y = np.array([i.label for i in calibration])
-    X = feature_matrix(texts, rule_hits(texts))
+    X = feature_matrix(texts, unit_rule_hits(texts))
     features = Combiner(feature_names=FEATURE_NAMES).fit(X, y)
     p_feat = features.predict_proba(X)[:, 1]
     harper = harper_lints()
@@ -69,7 +71,7 @@ def baselines(recipe: Recipe) -> dict[str, tuple[object, float]]:
     return {
         "length": (lambda t: length(t), choose_threshold(length(texts)[clean], recipe.clean_fp_target)),
         "features": (
-            lambda t: features.predict_proba(feature_matrix(t, rule_hits(t)))[:, 1],
+            lambda t: features.predict_proba(feature_matrix(t, unit_rule_hits(t)))[:, 1],
             choose_threshold(p_feat[clean], recipe.clean_fp_target),
         ),
         **peers,
@@ -104,14 +106,14 @@ def evaluate_set(name: str, items: list[Item], model, base, visibility: dict[str
     visibility = visibility or {}
     texts = [i.text for i in items]
     y = np.array([i.label for i in items])
-    p, scores = model.probabilities(texts, rule_hits(texts))
+    p, evidence = model.probabilities(texts)
     pairs = [i.pair for i in items]
     out: dict = {"set": name, "model": {**sentence_metrics(y, p, model.threshold), **pair_accuracy(pairs, y, p)}}
     for bname, (scorer, threshold) in base.items():
         q = scorer(texts)
         out[bname] = {**sentence_metrics(y, q, threshold), **pair_accuracy(pairs, y, q)}
     flagged = p >= model.threshold
-    predicted = [localize(t, tok, model.token_threshold) if f else [] for t, tok, f in zip(texts, scores.tokens, flagged)]
+    predicted = [localize(t, tok, model.token_threshold) if f else [] for t, tok, f in zip(texts, evidence, flagged)]
     gold = [[(s, e) for s, e, _ in i.spans] for i in items]
     out["spans"] = span_metrics(gold, predicted)
     by_cat: dict[str, list[int]] = defaultdict(list)
@@ -160,15 +162,15 @@ def fmt(m: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=WEIGHTS)
+    parser.add_argument("--model", default="full", help="tier or bundle folder (default: full)")
     parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
     parser.add_argument("--mt", type=Path, default=ROOT.parent / "shared/data/mt-en-dev")
     parser.add_argument("--data", type=Path, action="append", default=[])
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
-    model = load(args.model)
-    recipe = Recipe(**{**model.info.get("recipe", {}), "corpus": str(args.corpus), "mt": str(args.mt) if args.mt.exists() else None})
+    model = learned.load(args.model)
+    recipe = Recipe(**{**model.recipe, "corpus": str(args.corpus), "mt": str(args.mt) if args.mt.exists() else None})
     base = baselines(recipe)
     sets: list[tuple[str, list[Item]]] = []
     if (args.corpus / "test.jsonl").exists():
@@ -198,7 +200,7 @@ def main() -> None:
             print(f"  group {g:<12} model ROC {v['model']['roc_auc']:.3f} vs length ROC {v['length_roc_auc']:.3f}  flagged {v['model']['flag_rate']:.1%}")
         if name == "synthetic-test":
             clean = [i for i in items if i.label == 0]
-            p, _ = model.probabilities([i.text for i in clean], rule_hits([i.text for i in clean]))
+            p, _ = model.probabilities([i.text for i in clean])
             fp = float(np.mean(p >= model.threshold))
             results.append({"set": "clean-news", "flag_rate": fp, "n": len(clean)})
             print(f"\n## clean-news (clean sentences of held-out documents)\n  flagged {fp:.2%} of {len(clean)}")

@@ -3,7 +3,7 @@
 Usage:
     python scripts/build_corpus.py --out build/corpus          # synthetic data, split by document
     python scripts/train.py --corpus build/corpus --mt ../shared/data/mt-en-dev \\
-        --out detector/model/weights --seed 13
+        --out detector/learned/weights/minilm --seed 13
 
 Reproducible for a given seed, corpus and machine (CPU). See docs/model-card.md.
 """
@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from detector.model.pipeline import Recipe, train
-from detector.model.scorer import WEIGHTS, save
+from detector.learned import WEIGHTS
+from detector.learned.bundle import save
+from detector.training.pipeline import Recipe, train
 
 
 def main() -> None:
@@ -22,7 +23,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path("build/corpus"), help="folder with train/dev.jsonl")
     parser.add_argument("--mt", type=Path, default=None, help="mt-en-dev folder (its train split is used)")
     parser.add_argument("--extra", type=Path, action="append", default=[], help="more corpus-schema JSONL for fitting, e.g. build/roundtrip.jsonl")
-    parser.add_argument("--out", type=Path, default=WEIGHTS)
+    parser.add_argument("--out", type=Path, default=WEIGHTS / "minilm")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--batch-size", type=int, default=16)

@@ -1,4 +1,4 @@
-"""Tests of the noise model (detector/noise.py) and the corpus recipe (detector/corpus.py, scripts/build_corpus.py)."""
+"""Tests of the noise model (detector/noise/) and the synthetic corpus recipe (detector/training/synthetic.py, scripts/build_corpus.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detector import corpus
+from detector.training import synthetic as corpus
 from detector.findings import CATEGORIES
 from detector.noise import (
     OPERATIONS,

@@ -171,7 +171,7 @@ def build(clean: Path, out: Path, seed: int, fractions: Fractions, config: Noise
         ops.update(s["op"] for item in items for s in item["spans"])
         categories.update(s["category"] for item in items for s in item["spans"])
     manifest = {
-        "tool": "detector.corpus.build",
+        "tool": "detector.training.synthetic.build",
         "clean": str(clean),
         "seed": seed,
         "splits": dict(zip(SPLITS, fractions)),

@@ -1,4 +1,4 @@
-"""Fine-tuning the network and scoring sentences with it.
+"""Fine-tuning the MiniLM source's network (training only; scoring is in :mod:`detector.learned.sources.minilm`).
 
 Training is multi-task: a sentence loss on labeled examples and a token loss (is this word
 wrong?) on every example with known spans. Everything is seeded for reproducibility.
@@ -11,11 +11,10 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch import nn
 
-from detector.model.network import GarbleNet
+from detector.learned.sources.minilm import GarbleNet
 from detector.spans import intersects
 
 IGNORE = -100.0
@@ -43,15 +42,6 @@ class TrainConfig:
     warmup: float = 0.06
     seed: int = 13
     log_every: int = 50
-
-
-@dataclass
-class Scores:
-    """Network outputs for a list of sentences."""
-
-    sentence_logit: np.ndarray
-    token_max: np.ndarray
-    tokens: list[list[tuple[int, int, float]]]  # per sentence: (start, end, probability)
 
 
 def token_targets(offsets: torch.Tensor, spans_batch: Sequence[Sequence[tuple[int, int]]], has_spans: Sequence[bool]) -> torch.Tensor:
@@ -148,24 +138,3 @@ def fit(net: GarbleNet, examples: Sequence[Example], config: TrainConfig = Train
                 log(f"step {step}/{total} loss {running:.4f} ({rate:.1f} sentences/s)")
     net.eval()
     return net
-
-
-@torch.inference_mode()
-def score(net: GarbleNet, texts: Sequence[str], batch_size: int = 64) -> Scores:
-    """Sentence logits, the max token probability, and token probabilities with offsets."""
-    n = len(texts)
-    logits = np.zeros(n, dtype=np.float32)
-    token_max = np.zeros(n, dtype=np.float32)
-    tokens: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
-    order = sorted(range(n), key=lambda i: len(texts[i]))
-    for b in range(0, n, batch_size):
-        idx = order[b : b + batch_size]
-        enc = net.encode([texts[i] for i in idx])
-        sent_logit, tok_logit = net(enc["input_ids"], enc["attention_mask"])
-        probs = torch.sigmoid(tok_logit)
-        for row, i in enumerate(idx):
-            logits[i] = float(sent_logit[row])
-            pieces = [(s, e, float(p)) for (s, e), p in zip(enc["offset_mapping"][row].tolist(), probs[row].tolist()) if e > s]
-            tokens[i] = pieces
-            token_max[i] = max((p for _, _, p in pieces), default=0.0)
-    return Scores(logits, token_max, tokens)

@@ -18,18 +18,18 @@ from pathlib import Path
 
 import numpy as np
 
-from detector.model.combiner import Combiner
-from detector.model.data import Item, hash_split, load_corpus, load_mt_en_dev
-from detector.model.features import FEATURE_NAMES
+from detector.learned.combiner import Combiner
+from detector.learned.detector import Detector
+from detector.learned.sources.cheap import CheapSource
 from detector.spans import intersects
-from detector.model.scorer import ENCODER_FEATURES, ModelDetector, combiner_inputs
+from detector.training.data import Item, hash_split, load_corpus, load_mt_en_dev
 
 CALIBRATION_SHARE = 0.15
 
 
 @dataclass(frozen=True)
 class Recipe:
-    """Everything that decides a trained model (recorded in ``model.json``)."""
+    """Everything that decides a trained model (recorded in the bundle's ``manifest.json``)."""
 
     corpus: str
     mt: str | None = None
@@ -65,13 +65,6 @@ def fit_items(recipe: Recipe) -> tuple[list[Item], list[Item]]:
     return fit, calibration
 
 
-def rule_hits(texts: list[str]) -> list[int]:
-    """Number of rule findings in each sentence checked on its own."""
-    from detector.api import check
-
-    return [len(check(t, model=False).findings) for t in texts]
-
-
 def choose_threshold(p_clean: np.ndarray, target: float) -> float:
     """The smallest threshold that flags at most ``target`` of clean sentences."""
     if len(p_clean) == 0:
@@ -101,10 +94,10 @@ def choose_token_threshold(items: list[Item], tokens: list[list[tuple[int, int, 
     return best
 
 
-def train(recipe: Recipe, log: Callable[[str], None] = print) -> ModelDetector:
+def train(recipe: Recipe, log: Callable[[str], None] = print) -> Detector:
     """Run the whole recipe and return the trained detector (not yet saved)."""
-    from detector.model.network import NetConfig, build
-    from detector.model.training import Example, TrainConfig, fit, score
+    from detector.learned.sources.minilm import MiniLMSource, NetConfig, build
+    from detector.training.fit import Example, TrainConfig, fit
 
     t0 = time.time()
     fit_set, calibration = fit_items(recipe)
@@ -120,21 +113,19 @@ def train(recipe: Recipe, log: Callable[[str], None] = print) -> ModelDetector:
     fit(net, examples, config, log)
     train_s = time.time() - t0
 
-    texts = [i.text for i in calibration]
-    scores = score(net, texts)
-    X = combiner_inputs(scores, texts, rule_hits(texts))
+    detector = Detector([MiniLMSource(net), CheapSource()], Combiner(), 0.5, 0.5, asdict(recipe))
+    X, tokens = detector.features([i.text for i in calibration])
     y = np.array([i.label for i in calibration])
-    combiner = Combiner(C=1.0, feature_names=ENCODER_FEATURES + FEATURE_NAMES).fit(X, y)
-    p = combiner.predict_proba(X)[:, 1]
+    detector.combiner = Combiner(C=1.0, feature_names=detector.columns).fit(X, y)
+    p = detector.combiner.predict_proba(X)[:, 1]
     clean_news = np.array([i.source == "synthetic" and i.label == 0 for i in calibration])
-    threshold = choose_threshold(p[clean_news], recipe.clean_fp_target)
-    token_threshold = choose_token_threshold(calibration, scores.tokens) if recipe.token_head else 1.01
-    info = {
-        "recipe": asdict(recipe),
+    detector.threshold = choose_threshold(p[clean_news], recipe.clean_fp_target)
+    detector.token_threshold = choose_token_threshold(calibration, tokens) if recipe.token_head else 1.01
+    detector.info = {
         "trained": time.strftime("%Y-%m-%d"),
         "fit_sentences": len(fit_set),
         "calibration_sentences": len(calibration),
         "train_seconds": round(train_s),
     }
-    log(f"threshold {threshold:.3f}, token threshold {token_threshold:.2f}, {time.time() - t0:.0f}s in all")
-    return ModelDetector(net, combiner, threshold, token_threshold, info)
+    log(f"threshold {detector.threshold:.3f}, token threshold {detector.token_threshold:.2f}, {time.time() - t0:.0f}s in all")
+    return detector
