@@ -67,11 +67,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=run_garble)
 
     p = sub.add_parser("train", help="retrain the learned detector on your own clean news")
-    p.add_argument("--clean", type=Path, required=True, help="documents.jsonl folder/file, or .txt (one sentence a line, blank line between documents)")
-    p.add_argument("--mt", type=Path, help="optional mt-en-dev folder: real MT with post-edits (its train split)")
-    p.add_argument("--out", type=Path, required=True, help="folder to write the model to (use it with `mtlint check --model`)")
-    p.add_argument("--seed", type=int, default=13)
-    p.add_argument("--epochs", type=float, default=1.0)
+    data = p.add_mutually_exclusive_group(required=True)
+    data.add_argument("--clean", type=Path, help="documents.jsonl folder/file, or .txt (one sentence a line, blank line between documents); garbled into OUT/corpus")
+    data.add_argument("--corpus", help="an already built synthetic corpus folder (scripts/build_corpus.py)")
+    p.add_argument("--out", type=Path, required=True, help="folder to write the model bundle to (use it with `mtlint check --model`)")
+    from detector.training.recipe import add_arguments
+
+    add_arguments(p, skip=("corpus",))
     p.set_defaults(run=run_train)
 
     p = sub.add_parser("rules", help="list the rules")
@@ -211,16 +213,18 @@ def run_garble(args: argparse.Namespace) -> int:
 def run_train(args: argparse.Namespace) -> int:
     from detector.learned.bundle import save
     from detector.noise import NoiseConfig
-    from detector.training.pipeline import Recipe, train
+    from detector.training.pipeline import train
+    from detector.training.recipe import from_args
     from detector.training.synthetic import CorpusError, build
 
-    corpus = args.out / "corpus"
-    try:
-        build(args.clean, corpus, args.seed, (0.8, 0.1, 0.1), NoiseConfig())
-    except CorpusError as e:
-        print(f"mtlint: error: {e}", file=sys.stderr)
-        return EXIT_ERROR
-    recipe = Recipe(corpus=str(corpus), mt=str(args.mt) if args.mt else None, seed=args.seed, epochs=args.epochs)
+    corpus = args.corpus or str(args.out / "corpus")
+    if args.clean:
+        try:
+            build(args.clean, Path(corpus), args.seed, (0.8, 0.1, 0.1), NoiseConfig())
+        except CorpusError as e:
+            print(f"mtlint: error: {e}", file=sys.stderr)
+            return EXIT_ERROR
+    recipe = from_args(args, corpus=corpus)
     try:
         detector = train(recipe, log=lambda msg: print(msg, file=sys.stderr, flush=True))
     except ValueError as e:

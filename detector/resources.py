@@ -1,4 +1,4 @@
-"""Load the word lists and pattern files shipped in ``detector/data/``, and word frequencies.
+"""Load the word lists and pattern files shipped in ``detector/wordlists/``, and word frequencies.
 
 Each data file is UTF-8 text, one entry per line. Lines starting with ``#`` are
 comments (every file opens with one saying what it holds and where its entries
@@ -13,8 +13,8 @@ from importlib import resources
 
 @lru_cache(maxsize=None)
 def load_lines(name: str) -> tuple[str, ...]:
-    """Return the entries of ``detector/data/<name>`` in file order."""
-    text = resources.files("detector.data").joinpath(name).read_text(encoding="utf-8")
+    """Return the entries of ``detector/wordlists/<name>`` in file order."""
+    text = resources.files("detector.wordlists").joinpath(name).read_text(encoding="utf-8")
     entries = (line.strip() for line in text.splitlines())
     return tuple(e for e in entries if e and not e.startswith("#"))
 

@@ -101,3 +101,40 @@ def test_pair_accuracy_compares_each_garbled_sentence_with_its_own_original() ->
     y = np.array([0, 1, 1, 0, 1, 0, 1])
     p = np.array([0.5, 0.9, 0.2, 0.3, 0.3, 0.99, 0.1])
     assert pair_accuracy(pairs, y, p) == {"pairs": 3, "pair_accuracy": pytest.approx((1 + 0 + 0.5) / 3)}
+
+
+def test_every_recipe_field_is_settable_from_both_commands() -> None:
+    import importlib.util
+    from dataclasses import asdict, fields
+
+    from detector.cli import build_parser
+    from detector.training.recipe import Recipe, from_args, recipe_from_dict
+
+    spec = importlib.util.spec_from_file_location("train_script", ROOT / "scripts" / "train.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    changed = {  # a non-default value for every field, as command-line options
+        "corpus": ["--corpus", "c"], "mt": ["--mt", "m"], "extra": ["--extra", "a", "b"], "seed": ["--seed", "3"],
+        "epochs": ["--epochs", "2"], "batch_size": ["--batch-size", "4"], "max_synthetic": ["--max-synthetic", "9"],
+        "max_mt": ["--max-mt", "8"], "token_head": ["--no-token-head"], "lora_rank": ["--lora-rank", "2"],
+        "lora_alpha": ["--lora-alpha", "4"], "max_length": ["--max-length", "32"], "lr": ["--lr", "0.1"],
+        "head_lr": ["--head-lr", "0.2"], "token_weight": ["--token-weight", "0.3"], "pair_weight": ["--pair-weight", "0"],
+        "warmup": ["--warmup", "0.5"], "cheap_features": ["--cheap-features", "log_words", "min_zipf"],
+        "clean_fp_target": ["--clean-fp-target", "0.05"],
+    }
+    assert set(changed) == {f.name for f in fields(Recipe)}
+    argv = [a for v in changed.values() for a in v]
+    from_cli = from_args(build_parser().parse_args(["train", "--out", "o", *argv]))
+    from_script = from_args(script.build_parser().parse_args(argv))
+    assert from_cli == from_script
+    assert all(getattr(from_cli, f.name) != getattr(Recipe(), f.name) for f in fields(Recipe))
+    assert recipe_from_dict(json.loads(json.dumps(asdict(from_cli)))) == from_cli  # saved in the manifest and read back
+
+
+def test_without_torch_the_default_check_is_a_clear_usage_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("The council met on Tuesday.", encoding="utf-8")
+    code = "import sys; sys.modules['torch'] = None; from detector.cli import main; sys.exit(main(['check', sys.argv[1]]))"
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 2, done.stderr
+    assert "needs torch" in done.stderr and "mtlint[model]" in done.stderr and "--no-model" in done.stderr

@@ -122,3 +122,41 @@ def test_rule_docs_are_generated_and_current() -> None:
 
     docs = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
     assert docs.read_text(encoding="utf-8") == render_docs(), "run: python scripts/gen_rule_docs.py"
+
+
+# Every fail example of every mechanical rule: the exact text each finding covers, and its fix.
+FAIL_EXAMPLE_FINDINGS = {
+    'US Secretary of Defense Pete Hegseth Will will become the first member to visit.': [('Will will', 'will')],
+    'The plan was approved by the the board on Monday.': [('the the', 'the')],
+    '“We are ready,” the Pentagon said. said before the trip.': [('said. said', 'said')],
+    'The ministers met in the in the capital.': [('in the in the', 'in the')],
+    'The church church church was full.': [('church church church', 'church')],
+    'Defense Secretary Hegseth Hegseth arrived in Brussels.': [('Hegseth Hegseth', 'Hegseth')],
+    'He asked what the the board had decided.': [('the the', 'the')],
+    '“We will keep Ukraine in the fight,” a diplomat said. Ta.': [(' Ta.', '')],
+    'The ministers agreed on the budget. Desu.': [(' Desu.', '')],
+    'The vote will be held next week desu.': [(' desu', '')],
+    'The company said profits rose sharply le, analysts noted.': [(' le', '')],
+    'For the first time, the meeting will be convened by another country. UK.': [('. UK.', ', the UK.')],
+    'The summit will be hosted this year by a new member. Finland.': [('. Finland.', ', Finland.')],
+    'The prize went to a team from a small island nation. New Zealand Rowing.': [('. New Zealand Rowing.', ', New Zealand Rowing.')],
+    'Hegseth will visit NATO. Hegseth’s trip is his first. It ended before Hegses’ departure.': [('Hegses’', 'Hegseth’s')],
+    'Zelenskyy met the envoy. Zelenskyy said talks would go on. Later Zelensk left Kyiv.': [('Zelensk', 'Zelenskyy')],
+    'Kowalczyk won the race. Kowalczyk thanked fans. Kowalcyk had trained for years.': [('Kowalcyk', 'Kowalczyk')],
+    'The talks will resume on Monday.\nThe story continues under this ad\nBoth sides agreed.': [('The story continues under this ad\n', '')],
+    'The talks will resume on Monday.\nAdvertisement\nBoth sides agreed.': [('Advertisement\n', '')],
+    'Prices rose again in March. Also read: Why inflation is sticky': [(' Also read: Why inflation is sticky', '')],
+    '(This story has not been edited by our staff and is auto-generated from a syndicated feed.)': [('(This story has not been edited by our staff and is auto-generated from a syndicated feed.)', '')],
+    'The council met on Tuesday.\nStory continues below the advert': [('Story continues below the advert', '')],
+    'Waltz said that “Europeans must own this conflict.” Trump intends to end it. And it is theirs.”': [('”', '')],
+    'The talks ended on Friday.\nThe minister said the plan was ready.” Talks continue.': [('”', '')],
+    '“We will win, the coach said after the match.\nThe team flew home on Sunday.': [('“', '')],
+    'The mayor called the vote "a disgrace.\nCouncillors left the chamber.': [('"', '')],
+}
+
+
+@pytest.mark.parametrize(("rule", "text"), [(r, t) for r in MECHANICAL for t in r.examples_fail], ids=str)
+def test_fail_examples_span_and_fix(rule, text: str) -> None:
+    findings = check(text, [rule]).findings
+    assert [(text[f.start : f.end], f.replacements[0]) for f in findings] == FAIL_EXAMPLE_FINDINGS[text]
+    assert all(f.safe and f.source == "rule" for f in findings)

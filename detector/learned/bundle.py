@@ -63,6 +63,8 @@ def load(folder: Path) -> Detector:
             cls = source_type(entry["type"])
         except ValueError as e:
             raise BundleError(f"{folder / MANIFEST}: {e}") from None
+        except ImportError as e:
+            raise BundleError(f"the model's {entry['name']!r} source needs {e.name or 'a missing package'} (pip install 'mtlint[model]')") from None
         sources.append(cls.load(folder / entry["name"]))
     combiner = Combiner.from_dict(manifest["combiner"])
     detector = Detector(

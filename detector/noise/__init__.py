@@ -25,7 +25,7 @@ from detector.noise import (  # noqa: F401  (importing a family registers its op
     numbers,
 )
 from detector.noise.base import DEFAULT_RATES, OPERATIONS, Change, Operation, operation
-from detector.noise.driver import Garbled, NoiseConfig, garble
+from detector.noise.driver import NoiseConfig, garble
 from detector.noise.typography import restyle, restyle_garbled
 from detector.spans import Span
 
@@ -33,7 +33,6 @@ __all__ = [
     "DEFAULT_RATES",
     "OPERATIONS",
     "Change",
-    "Garbled",
     "NoiseConfig",
     "Operation",
     "Span",

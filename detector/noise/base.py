@@ -120,7 +120,7 @@ def _match_case(template: str, word: str) -> str:
 
 @lru_cache(maxsize=None)
 def _table(name: str) -> tuple[tuple[str, ...], ...]:
-    """Rows of ``detector/data/noise/<name>`` split on TAB, short rows padded with ''."""
+    """Rows of ``detector/wordlists/noise/<name>`` split on TAB, short rows padded with ''."""
     rows = [line.split("\t") for line in load_lines(f"noise/{name}")]
     width = max((len(r) for r in rows), default=1)
     return tuple(tuple(r) + ("",) * (width - len(r)) for r in rows)

@@ -8,14 +8,7 @@ from dataclasses import dataclass, field
 
 from detector.noise.base import DEFAULT_RATES, OPERATIONS, Change, _trim
 from detector.spans import Span, overlaps_any, shift
-
-
-@dataclass(frozen=True)
-class Garbled:
-    """A garbled sentence and the spans of everything the noise model changed in it."""
-
-    text: str
-    spans: tuple[Span, ...]
+from detector.training.data import Labelled
 
 
 @dataclass
@@ -69,10 +62,11 @@ def _apply_one(
     return None
 
 
-def garble(text: str, rng: random.Random, config: NoiseConfig | None = None) -> Garbled:
+def garble(text: str, rng: random.Random, config: NoiseConfig | None = None) -> Labelled:
     """Apply 1..``max_ops`` noise operations to ``text`` and record their gold spans.
 
-    Returns ``Garbled(text, ())`` when no operation applies to this sentence (or, rarely, when
+    Returns the sentence garbled (label 1) with a gold span for every change, or ``text`` itself
+    with label 0 when no operation applies to this sentence (or, rarely, when
     a later operation happens to undo an earlier one).
     """
     config = config or NoiseConfig()
@@ -83,4 +77,4 @@ def garble(text: str, rng: random.Random, config: NoiseConfig | None = None) -> 
         if result is None:
             break
         out, spans = result
-    return Garbled(text, ()) if out == text else Garbled(out, tuple(spans))
+    return Labelled(text, 0) if out == text else Labelled(out, 1, tuple(spans))

@@ -9,11 +9,11 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from detector.noise.base import _WORD
-from detector.noise.driver import Garbled
 from detector.spans import Span
+from detector.training.data import Labelled
 
 
 _DASH = re.compile(r"(?<=\S)(?:\s*(?:—|--)\s*|\s+[–-]\s+)(?=\S)")
@@ -97,7 +97,7 @@ def restyle(text: str, rng: random.Random) -> str:
     return _apply_edits(text, _style_edits(text, _draw_style(rng)))
 
 
-def restyle_garbled(garbled: Garbled, rng: random.Random) -> Garbled:
+def restyle_garbled(garbled: Labelled, rng: random.Random) -> Labelled:
     """:func:`restyle` a garbled sentence and move its spans along with the text."""
     edits = _style_edits(garbled.text, _draw_style(rng))
     spans = []
@@ -106,4 +106,4 @@ def restyle_garbled(garbled: Garbled, rng: random.Random) -> Garbled:
         end = _map_offset(s.end, edits, is_end=True)
         if start < end:
             spans.append(Span(start, end, category=s.category, op=s.op))
-    return Garbled(_apply_edits(garbled.text, edits), tuple(spans))
+    return replace(garbled, text=_apply_edits(garbled.text, edits), spans=tuple(spans))

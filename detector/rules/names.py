@@ -12,7 +12,7 @@ drops or alters final consonants, and subword decoders cut rare names short.
 **False positives.** The variant must be rare in English (``wordfreq`` Zipf < 1.5), start with
 the same letter, be used less often than the document's form, which must occur at least twice;
 forms that extend the name ("Putinism", "Hegseths") and inflected surnames that differ only by
-a listed ending (Navalny / Navalnaya, Kowalski / Kowalska; ``data/surname-inflections.tsv``)
+a listed ending (Navalny / Navalnaya, Kowalski / Kowalska; ``wordlists/surname-inflections.tsv``)
 are not variants.
 """
 

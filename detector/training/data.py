@@ -1,7 +1,7 @@
-"""Loading labeled sentences: the corpus schema and the mt-en-dev post-edit set.
+"""Labelled sentences: the one type for corpus building, noise, datasets, training and evaluation.
 
-Corpus schema (one JSON object a line): ``{id, text, label, spans: [{start, end, category}],
-pair_id, source}``; ``label`` is 1 garbled, 0 clean.
+Corpus schema (one JSON object a line): ``{id, text, label, spans: [{start, end, category, op}],
+pair_id, source, doc_id}``; ``label`` is 1 garbled, 0 clean, ``null`` unknown.
 """
 
 from __future__ import annotations
@@ -12,19 +12,39 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from detector.spans import Span
+
 
 @dataclass(frozen=True)
-class Item:
-    """One labeled sentence with its gold spans and where it comes from."""
+class Labelled:
+    """One labelled sentence: ``label`` 1 garbled, 0 clean, None unknown (token loss only).
 
-    id: str
+    ``spans`` are the gold error spans (with ``category``, and the noise ``op`` that made them);
+    ``group`` is a language pair, beat or split for per-group metrics; a garbled sentence and
+    its clean original share ``pair``.
+    """
+
     text: str
-    label: int | None
-    spans: tuple[tuple[int, int, str], ...] = ()
+    label: int | None = None
+    spans: tuple[Span, ...] = ()
+    id: str = ""
     source: str = ""
-    group: str = ""  # language pair, beat or corpus split, for per-group metrics
-    pair: str | None = None  # a garbled sentence and its clean original share this
+    group: str = ""
+    pair: str | None = None
+    doc_id: str = ""
     extra: dict = field(default_factory=dict, compare=False)
+
+    def record(self) -> dict:
+        """This sentence in the corpus schema."""
+        return {
+            "id": self.id,
+            "text": self.text,
+            "label": self.label,
+            "spans": [{"start": s.start, "end": s.end, "category": s.category, "op": s.op} for s in self.spans],
+            "pair_id": self.pair,
+            "source": self.source,
+            "doc_id": self.doc_id,
+        }
 
 
 def read_jsonl(path: Path) -> Iterator[dict]:
@@ -39,30 +59,31 @@ def read_jsonl(path: Path) -> Iterator[dict]:
                 raise ValueError(f"{path}:{n}: not valid JSON ({e.msg})") from None
 
 
-def load_corpus(path: Path) -> list[Item]:
-    """Items of a corpus-schema JSONL file (synthetic or hand-written)."""
+def load_corpus(path: Path) -> list[Labelled]:
+    """Sentences of a corpus-schema JSONL file (synthetic or hand-written)."""
     return [
-        Item(
-            id=r["id"],
+        Labelled(
             text=r["text"],
             label=r["label"],
-            spans=tuple((s["start"], s["end"], s.get("category", "other")) for s in r.get("spans", [])),
+            spans=tuple(Span(s["start"], s["end"], category=s.get("category", "other"), op=s.get("op", "")) for s in r.get("spans", [])),
+            id=r["id"],
             source=r.get("source", Path(path).stem),
             group=r.get("beat") or r.get("source", ""),
             pair=r.get("pair_id"),
+            doc_id=r.get("doc_id", ""),
         )
         for r in read_jsonl(path)
     ]
 
 
-def load_mt_en_dev(folder: Path, split: str, *, labeled_only: bool = True) -> list[Item]:
-    """Items of ``mt-en-dev/pairs.jsonl`` for one upstream split (``train`` or ``dev``)."""
+def load_mt_en_dev(folder: Path, split: str, *, labeled_only: bool = True) -> list[Labelled]:
+    """Sentences of ``mt-en-dev/pairs.jsonl`` for one upstream split (``train`` or ``dev``)."""
     items = []
     for r in read_jsonl(Path(folder) / "pairs.jsonl"):
         if r["split"] != split or (labeled_only and r["label"] is None):
             continue
-        spans = tuple((s["start"], s["end"], "mistranslation") for s in r["bad_spans"])
-        items.append(Item(r["id"], r["mt"], r["label"], spans, "mt-en-dev", r["lang_pair"], extra={"hter": r["hter"]}))
+        spans = tuple(Span(s["start"], s["end"], category="mistranslation") for s in r["bad_spans"])
+        items.append(Labelled(r["mt"], r["label"], spans, r["id"], "mt-en-dev", r["lang_pair"], extra={"hter": r["hter"]}))
     return items
 
 

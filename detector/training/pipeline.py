@@ -6,6 +6,9 @@ Data roles (nothing evaluated is trained on):
 - calibration: synthetic ``dev.jsonl`` + that 15% of mt-en-dev ``train`` (combiner and thresholds);
 - evaluation (``scripts/evaluate.py``): synthetic ``test.jsonl``, the hand-written set, mt-en-dev
   ``dev``, the seed article.
+
+Calibration and evaluation use only the sentences MT201 can report: those without a rule hit
+(:func:`reportable_items`, the same definition ``check`` uses).
 """
 
 from __future__ import annotations
@@ -13,41 +16,23 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 
 from detector.learned.combiner import Combiner
 from detector.learned.detector import Detector
+from detector.learned.reportable import unit_rule_hits
 from detector.learned.sources.cheap import CheapSource
 from detector.spans import intersects
-from detector.training.data import Item, hash_split, load_corpus, load_mt_en_dev
+from detector.training.data import Labelled, hash_split, load_corpus, load_mt_en_dev
+from detector.training.recipe import Recipe
 
 CALIBRATION_SHARE = 0.15
 
 
-@dataclass(frozen=True)
-class Recipe:
-    """Everything that decides a trained model (recorded in the bundle's ``manifest.json``)."""
-
-    corpus: str
-    mt: str | None = None
-    extra: tuple[str, ...] = ()  # more corpus-schema JSONL files for fitting (e.g. round trips)
-    seed: int = 13
-    epochs: float = 1.0
-    batch_size: int = 16
-    max_synthetic: int | None = None
-    max_mt: int | None = None
-    token_head: bool = True
-    lora_rank: int = 16
-    lr: float = 1.5e-3
-    pair_weight: float = 1.0
-    max_length: int = 96
-    clean_fp_target: float = 0.02
-
-
-def fit_items(recipe: Recipe) -> tuple[list[Item], list[Item]]:
+def fit_items(recipe: Recipe) -> tuple[list[Labelled], list[Labelled]]:
     """(fit, calibration) items, following the data roles above."""
     rng = random.Random(recipe.seed)
     synthetic = load_corpus(Path(recipe.corpus) / "train.jsonl")
@@ -72,7 +57,7 @@ def choose_threshold(p_clean: np.ndarray, target: float) -> float:
     return float(np.quantile(p_clean, 1 - target, method="higher")) + 1e-6
 
 
-def choose_token_threshold(items: list[Item], tokens: list[list[tuple[int, int, float]]]) -> float:
+def choose_token_threshold(items: list[Labelled], tokens: list[list[tuple[int, int, float]]]) -> float:
     """The token probability cut that maximizes word-piece F1 on garbled calibration items."""
     probs, gold = [], []
     for item, pieces in zip(items, tokens):
@@ -80,7 +65,7 @@ def choose_token_threshold(items: list[Item], tokens: list[list[tuple[int, int, 
             continue
         for s, e, p in pieces:
             probs.append(p)
-            gold.append(any(intersects(s, e, a, b) for a, b, _ in item.spans))
+            gold.append(any(intersects(s, e, g.start, g.end) for g in item.spans))
     if not probs:
         return 0.5
     probs_a, gold_a = np.array(probs), np.array(gold)
@@ -94,10 +79,44 @@ def choose_token_threshold(items: list[Item], tokens: list[list[tuple[int, int, 
     return best
 
 
+def reportable_items(items: list[Labelled]) -> list[Labelled]:
+    """The sentences MT201 can report on: those without a rule hit (:func:`~detector.learned.reportable.unit_rule_hits`)."""
+    return [i for i, h in zip(items, unit_rule_hits([i.text for i in items])) if not h]
+
+
+def calibrate(detector: Detector, calibration: list[Labelled], recipe: Recipe, log: Callable[[str], None] = print) -> Detector:
+    """Fit the combiner on the sources' columns and choose both thresholds, on the reportable calibration sentences."""
+    items = reportable_items(calibration)
+    log(f"calibration: {len(items)} of {len(calibration)} sentences have no rule hit")
+    if len({i.label for i in items} - {None}) < 2:
+        raise ValueError(
+            f"too little data: {len(items)} calibration sentences without rule hits "
+            "(calibration needs clean and garbled sentences; give more documents)"
+        )
+    X, tokens = detector.features([i.text for i in items])
+    y = np.array([i.label for i in items])
+    detector.combiner = Combiner(C=1.0, feature_names=detector.columns).fit(X, y)
+    p = detector.combiner.predict_proba(X)[:, 1]
+    clean_news = np.array([i.source == "synthetic" and i.label == 0 for i in items])
+    detector.threshold = choose_threshold(p[clean_news], recipe.clean_fp_target)
+    detector.token_threshold = choose_token_threshold(items, tokens) if recipe.token_head else 1.01
+    detector.recipe = asdict(recipe)
+    detector.info = {**detector.info, "calibrated": time.strftime("%Y-%m-%d"), "calibration_sentences": len(items)}
+    log(f"threshold {detector.threshold:.3f}, token threshold {detector.token_threshold:.2f}")
+    return detector
+
+
+def refit(detector: Detector, recipe: Recipe, log: Callable[[str], None] = print) -> Detector:
+    """Keep ``detector``'s trained sources, take the cheap features from ``recipe``, refit combiner and thresholds."""
+    detector.sources = [CheapSource(recipe.cheap_features) if s.name == "cheap" else s for s in detector.sources]
+    _, calibration = fit_items(recipe)
+    return calibrate(detector, calibration, recipe, log)
+
+
 def train(recipe: Recipe, log: Callable[[str], None] = print) -> Detector:
     """Run the whole recipe and return the trained detector (not yet saved)."""
     from detector.learned.sources.minilm import MiniLMSource, NetConfig, build
-    from detector.training.fit import Example, TrainConfig, fit
+    from detector.training.fit import fit
 
     t0 = time.time()
     fit_set, calibration = fit_items(recipe)
@@ -107,25 +126,8 @@ def train(recipe: Recipe, log: Callable[[str], None] = print) -> Detector:
             f"too little data: {len(fit_set)} sentences to fit and {len(calibration)} to calibrate "
             "(calibration needs clean and garbled sentences; give more documents)"
         )
-    net = build(NetConfig(lora_rank=recipe.lora_rank, max_length=recipe.max_length, token_head=recipe.token_head))
-    examples = [Example(i.text, i.label, tuple((s, e) for s, e, _ in i.spans), i.source, i.pair) for i in fit_set]
-    config = TrainConfig(epochs=recipe.epochs, batch_size=recipe.batch_size, lr=recipe.lr, pair_weight=recipe.pair_weight, seed=recipe.seed)
-    fit(net, examples, config, log)
-    train_s = time.time() - t0
-
-    detector = Detector([MiniLMSource(net), CheapSource()], Combiner(), 0.5, 0.5, asdict(recipe))
-    X, tokens = detector.features([i.text for i in calibration])
-    y = np.array([i.label for i in calibration])
-    detector.combiner = Combiner(C=1.0, feature_names=detector.columns).fit(X, y)
-    p = detector.combiner.predict_proba(X)[:, 1]
-    clean_news = np.array([i.source == "synthetic" and i.label == 0 for i in calibration])
-    detector.threshold = choose_threshold(p[clean_news], recipe.clean_fp_target)
-    detector.token_threshold = choose_token_threshold(calibration, tokens) if recipe.token_head else 1.01
-    detector.info = {
-        "trained": time.strftime("%Y-%m-%d"),
-        "fit_sentences": len(fit_set),
-        "calibration_sentences": len(calibration),
-        "train_seconds": round(train_s),
-    }
-    log(f"threshold {detector.threshold:.3f}, token threshold {detector.token_threshold:.2f}, {time.time() - t0:.0f}s in all")
-    return detector
+    net = build(NetConfig(lora_rank=recipe.lora_rank, lora_alpha=recipe.lora_alpha, max_length=recipe.max_length, token_head=recipe.token_head))
+    fit(net, fit_set, recipe, log)
+    info = {"trained": time.strftime("%Y-%m-%d"), "fit_sentences": len(fit_set), "train_seconds": round(time.time() - t0)}
+    detector = Detector([MiniLMSource(net), CheapSource(recipe.cheap_features)], Combiner(), 0.5, 0.5, asdict(recipe), info)
+    return calibrate(detector, calibration, recipe, log)

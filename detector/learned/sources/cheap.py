@@ -76,13 +76,24 @@ def feature_matrix(texts: list[str], rule_hits: list[int] | None = None) -> np.n
 
 
 class CheapSource:
-    """:func:`feature_matrix` as a feature source; ``rule_hits`` counts rule findings in the sentence alone."""
+    """:func:`feature_matrix` as a feature source, restricted to ``columns`` (a subset of :data:`FEATURE_NAMES`).
+
+    ``rule_hits`` counts the rule findings in the sentence checked alone
+    (:func:`detector.learned.reportable.unit_rule_hits`); it is computed only if it is a column.
+    """
 
     name = "cheap"
-    columns = FEATURE_NAMES
+
+    def __init__(self, columns: tuple[str, ...] = FEATURE_NAMES) -> None:
+        unknown = set(columns) - set(FEATURE_NAMES)
+        if unknown:
+            raise ValueError(f"unknown cheap features {sorted(unknown)} (known: {', '.join(FEATURE_NAMES)})")
+        self.columns = tuple(columns)
+        self._index = [FEATURE_NAMES.index(c) for c in self.columns]
 
     def score(self, sentences: Sequence[str]) -> tuple[np.ndarray, None]:
-        return feature_matrix(list(sentences), unit_rule_hits(sentences)), None
+        hits = unit_rule_hits(sentences) if "rule_hits" in self.columns else None
+        return feature_matrix(list(sentences), hits)[:, self._index], None
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -90,7 +101,4 @@ class CheapSource:
 
     @classmethod
     def load(cls, folder: Path) -> CheapSource:
-        saved = tuple(json.loads((folder / "config.json").read_text(encoding="utf-8"))["columns"])
-        if saved != FEATURE_NAMES:
-            raise ValueError(f"{folder}: saved cheap features {saved} differ from this version's {FEATURE_NAMES}")
-        return cls()
+        return cls(tuple(json.loads((folder / "config.json").read_text(encoding="utf-8"))["columns"]))

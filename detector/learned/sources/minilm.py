@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -186,16 +187,25 @@ class MiniLMSource:
     name = "minilm"
     columns = ("encoder_logit", "token_max")
 
-    def __init__(self, net: GarbleNet) -> None:
+    FILES = ("adapter.safetensors", "config.json")
+
+    def __init__(self, net: GarbleNet, origin: Path | None = None) -> None:
         self.net = net
+        self.origin = origin  # the folder it was loaded from (its adapters are merged for scoring)
 
     def score(self, sentences: Sequence[str]) -> tuple[np.ndarray, Evidence]:
         return score(self.net, sentences)
 
     def save(self, folder: Path) -> None:
+        """Write the trained adapters; a loaded (merged) source copies the files it was loaded from."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.origin is not None:
+            if self.origin.resolve() != folder.resolve():
+                for name in self.FILES:
+                    shutil.copyfile(self.origin / name, folder / name)
+            return
         from safetensors.torch import save_file
 
-        folder.mkdir(parents=True, exist_ok=True)
         save_file(self.net.trainable_state(), str(folder / "adapter.safetensors"))
         (folder / "config.json").write_text(json.dumps(asdict(self.net.config), indent=2) + "\n", encoding="utf-8")
 
@@ -204,4 +214,4 @@ class MiniLMSource:
         from safetensors.torch import load_file
 
         config = NetConfig(**json.loads((folder / "config.json").read_text(encoding="utf-8")))
-        return cls(merge_adapters(build(config, load_file(str(folder / "adapter.safetensors")))))
+        return cls(merge_adapters(build(config, load_file(str(folder / "adapter.safetensors")))), folder)
