@@ -15,6 +15,8 @@ from detector.rules import select
 if TYPE_CHECKING:
     from detector.model.scorer import ModelDetector
 
+__all__ = ["Report", "apply_fixes", "check", "default_model", "fix", "resolve"]
+
 
 @dataclass
 class Report:
@@ -28,8 +30,8 @@ class Report:
     text: str
     findings: list[Finding]
     document: Document = field(repr=False)
-    accepted: list[Finding] = field(default_factory=list, repr=False)
-    fixed_text: str = field(default="", repr=False)
+    accepted: list[Finding] = field(repr=False)
+    fixed_text: str = field(repr=False)
 
 
 def check(text: str, rules: Sequence[Rule] | None = None, *, model: ModelDetector | bool = False) -> Report:

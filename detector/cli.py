@@ -180,7 +180,7 @@ def run_check(args: argparse.Namespace) -> int:
     results: list[FileResult] = []
     for item in expand_paths(args.paths):
         if isinstance(item, InputError):
-            results.append(FileResult(str(item).split(": ", 1)[0], error=str(item)))
+            results.append(FileResult(item.path, error=str(item)))
             continue
         try:
             results.append(_check_one(item, args.encoding, rules, model, args.max_bytes))

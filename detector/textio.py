@@ -34,6 +34,10 @@ WIDE_CODECS = ("utf-16", "utf-32")  # codecs in which NUL bytes are ordinary
 class InputError(Exception):
     """An input that cannot be checked: unreadable, not a regular file, too large, binary or undecodable."""
 
+    def __init__(self, message: str, path: str = "") -> None:
+        super().__init__(message)
+        self.path = path
+
 
 @dataclass(frozen=True)
 class Source:
@@ -179,9 +183,9 @@ def expand_paths(paths: list[str]) -> Iterator[str | InputError]:
                         yield os.path.join(root, name)
         yield from map(_unreadable, errors)
         if not found and not errors:
-            yield InputError(f"{path}: directory holds no {'/'.join(TEXT_SUFFIXES)} files to check")
+            yield InputError(f"{path}: directory holds no {'/'.join(TEXT_SUFFIXES)} files to check", path)
 def _unreadable(e: OSError) -> InputError:
-    return InputError(f"{e.filename}: cannot read directory: {e.strerror or e}; not checked")
+    return InputError(f"{e.filename}: cannot read directory: {e.strerror or e}; not checked", str(e.filename))
 
 
 def _umask() -> int:
