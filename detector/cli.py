@@ -62,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _internal(args, "out of memory (try a smaller input, or --max-bytes to refuse large ones)")
         return EXIT_INTERNAL
     except Exception as e:  # noqa: BLE001 - a bug must never look like "findings"
-        _internal(args, f"{type(e).__name__}: {e}; {REPORT_BUGS}")
+        _internal(args, f"{type(e).__name__}: {' '.join(str(e).split())}; {REPORT_BUGS}")
         return EXIT_INTERNAL
 
 
