@@ -161,6 +161,24 @@ def test_write_keeps_mode_owner_and_group(tmp_path, capsys) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
 
 
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_write_keeps_the_inode_when_the_owner_cannot_be_kept(tmp_path, capsys, monkeypatch) -> None:
+    """As a user who may write another user's file but not give a file away: rewrite in place."""
+    path = write(tmp_path / "a.txt")
+    os.chown(path, 1234, 5678)
+    inode = path.stat().st_ino
+
+    def refuse(*args):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "chown", refuse)
+    assert run(capsys, "fix", "--write", str(path))[0] == 0
+    st = path.stat()
+    assert (st.st_ino, st.st_uid, st.st_gid) == (inode, 1234, 5678)
+    assert path.read_text(encoding="utf-8") == fix(DOUBLED)
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
 def test_write_goes_through_hard_links(tmp_path, capsys) -> None:
     path = write(tmp_path / "a.txt")
     other = tmp_path / "b.txt"
