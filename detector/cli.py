@@ -42,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command in ("check", "fix") and not args.paths:
-        if sys.stdin.isatty():  # waiting for typed input would look like a hang
+        if sys.stdin is not None and sys.stdin.isatty():  # waiting for typed input would look like a hang
             args.parser.print_help(sys.stderr)
             print("\nmtlint: error: no input: give a PATH, or - to read standard input", file=sys.stderr)
             return EXIT_ERROR
