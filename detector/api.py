@@ -36,13 +36,21 @@ class Report:
         return apply_fixes(self.text, self.accepted)
 
 
-def check(text: str, rules: Sequence[Rule] | None = None, *, model: ModelDetector | bool = False) -> Report:
+def check(
+    text: str,
+    rules: Sequence[Rule] | None = None,
+    *,
+    model: ModelDetector | bool = False,
+    accepted: Iterable[str] = (),
+    boilerplate: Sequence[str] = (),
+) -> Report:
     """Run the rules (and the learned detector if ``model``) on ``text`` and return a :class:`Report`.
 
     ``model=True`` uses the shipped model, loaded once per process; a :class:`ModelDetector`
     may be passed instead. The default runs the rules only and never imports torch.
+    ``accepted`` words are never flagged as names or particles; ``boilerplate`` adds MT105 patterns.
     """
-    doc = Document(text)
+    doc = Document(text, accepted=frozenset(accepted), boilerplate=tuple(boilerplate))
     findings = [f for rule in (select() if rules is None else rules) for f in rule.check(doc)]
     if model:
         detector = default_model() if model is True else model

@@ -12,10 +12,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from detector import __version__
-from detector.api import check, fix
+from detector import __version__, lint
 from detector.findings import Rule
-from detector.formats import FORMATS, FileResult
+from detector.formats import FORMATS
 from detector.rules import RULES, select
 from detector.model.scorer import WEIGHTS
 from detector.textio import STDIN, InputError, Source, atomic_write, expand_paths, read_source
@@ -50,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
     p.add_argument("--no-model", action="store_true", help="rules only: do not load the learned detector (no torch)")
     p.add_argument("--model", type=Path, metavar="DIR", help="use the model saved in DIR (default: the shipped one)")
+    lint.add_check_options(p)
     p.set_defaults(run=run_check)
 
     p = sub.add_parser("fix", help="print the corrected text (or a diff, or rewrite the file)")
@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
     mode.add_argument("--write", action="store_true", help="rewrite the file in place, atomically")
+    lint.add_input_options(p)
     p.set_defaults(run=run_fix)
 
     p = sub.add_parser("garble", help="add machine-translation noise to each sentence (for training data)")
@@ -73,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=13)
     p.add_argument("--epochs", type=float, default=1.0)
     p.set_defaults(run=run_train)
+
+    lint.register(sub)
 
     p = sub.add_parser("rules", help="list the rules")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -99,29 +102,19 @@ def _rules(args: argparse.Namespace) -> list[Rule]:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    rules = _rules(args)
-    model = _Model(None if args.no_model else args.model or WEIGHTS)
-    results: list[FileResult] = []
-    for path in args.paths:
-        try:
-            for file in expand_paths([path]):
-                results.append(_check_one(file, args.encoding, rules, model))
-        except InputError as e:
-            results.append(FileResult(path, error=str(e)))
-        except ModelError as e:
-            print(f"mtlint: error: {e}", file=sys.stderr)
-            return EXIT_ERROR
-    for r in results:
-        if r.error:
-            print(f"mtlint: error: {r.error}", file=sys.stderr)
-    sys.stdout.write(FORMATS[args.format](results))
-    n = sum(len(r.report.findings) for r in results if r.report)
-    if args.format == "text":
-        files = sum(1 for r in results if r.report)
-        print(f"{n} finding{'s' * (n != 1)} in {files} file{'s' * (files != 1)}.", file=sys.stderr)
-    if any(r.error for r in results):
+    _rules(args)
+    models: dict[str, _Model] = {}
+
+    def load(tier: str) -> object | None:
+        """The detector for a tier (``rules``: none; ``full``/``fast``: the shipped model for now) or folder."""
+        folder = None if tier == "rules" else WEIGHTS if tier in ("full", "fast") else Path(tier)
+        return models.setdefault(tier, _Model(folder)).get()
+
+    try:
+        return lint.run_check(args, load)
+    except ModelError as e:
+        print(f"mtlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    return EXIT_FINDINGS if n else EXIT_CLEAN
 
 
 class ModelError(Exception):
@@ -148,15 +141,6 @@ class _Model:
         return self._detector
 
 
-def _check_one(path: str, encoding: str | None, rules: list[Rule], model: _Model) -> FileResult:
-    try:
-        source = read_source(path, encoding)
-    except InputError as e:
-        return FileResult(path, error=str(e))
-    detector = model.get() if source.text.strip() else None
-    return FileResult(path, report=check(source.text, rules, model=detector or False))
-
-
 def run_fix(args: argparse.Namespace) -> int:
     if args.write and args.paths == STDIN:
         print("mtlint: error: --write needs a file path, not standard input", file=sys.stderr)
@@ -166,7 +150,8 @@ def run_fix(args: argparse.Namespace) -> int:
     except InputError as e:
         print(f"mtlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    fixed = fix(source.text, _rules(args))
+    _rules(args)
+    fixed = lint.fix_text(source.text, args.paths, args)
     if args.write:
         if fixed != source.text:
             try:
