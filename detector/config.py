@@ -150,7 +150,6 @@ def find(start: Path) -> Path | None:
     return None
 
 
-@cache
 def _has_section(path: Path) -> bool:
     try:
         return "mtlint" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
@@ -158,7 +157,6 @@ def _has_section(path: Path) -> bool:
         return True  # let load() report the problem
 
 
-@cache
 def load(path: Path | None) -> Config:
     """Read and validate a configuration file (``None``: the defaults)."""
     if path is None:

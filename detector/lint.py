@@ -76,13 +76,24 @@ class Settings:
         self.args = args
         if args.config is not None and not args.config.is_file():
             raise LintError(f"{args.config}: no such configuration file")
+        self._found: dict[Path, Path | None] = {}
+        self._loaded: dict[Path | None, config.Config] = {}
 
     def config_for(self, path: str) -> config.Config:
+        """The configuration for ``path`` (each file found and read once per run)."""
         if self.args.isolated:
-            return config.load(None)
-        if self.args.config is not None:
-            return config.load(self.args.config.resolve())
-        return config.load(config.find(Path.cwd() if path == STDIN else Path(path)))
+            found = None
+        elif self.args.config is not None:
+            found = self.args.config.resolve()
+        else:
+            target = Path.cwd() if path == STDIN else Path(path).resolve()
+            folder = target if target.is_dir() else target.parent
+            if folder not in self._found:
+                self._found[folder] = config.find(folder)
+            found = self._found[folder]
+        if found not in self._loaded:
+            self._loaded[found] = config.load(found)
+        return self._loaded[found]
 
     def for_file(self, path: str) -> dict[str, config.Setting]:
         values = self.config_for(path).for_file(None if path == STDIN else path)
