@@ -43,7 +43,8 @@ def render(results: list[FileResult], *, color: bool = False) -> str:
                 }
             )
         files.append({"path": r.path, "text": r.report.text, "findings": findings})
-    data = json.dumps({"files": files}, ensure_ascii=True).replace("</", "<\\/")
+    # No "<" or "&" in the data block, so no text can close the script element or open a comment.
+    data = json.dumps({"files": files}, ensure_ascii=True).replace("<", "\\u003c").replace("&", "\\u0026")
     title = html.escape(", ".join(r.path for r in results) or "no input")
     template = resources.files("detector.formats").joinpath("report.html").read_text(encoding="utf-8")
     return template.replace("{{TITLE}}", title).replace("{{DATA}}", data)
