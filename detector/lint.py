@@ -55,7 +55,8 @@ def add_check_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fail-on", choices=tuple(LEVELS), help="lowest severity that makes the exit status 1 (default: info)")
     p.add_argument("--statistics", action="store_true", help="print the number of findings per rule instead of the findings")
     p.add_argument("--report-unused-suppressions", action="store_true", help="report suppression comments that suppressed nothing (MT001)")
-    p.add_argument("--changed-lines", nargs="?", const="HEAD", metavar="REV", help="report only findings on lines changed since REV (default HEAD) in a git work tree")
+    p.add_argument("--changed-lines", action="store_true", help="report only findings on lines changed in the git work tree (since --since)")
+    p.add_argument("--since", default="HEAD", metavar="REV", help="the revision --changed-lines compares with (default: HEAD)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output (auto: on a terminal, unless NO_COLOR is set)")
 
 
@@ -206,7 +207,7 @@ def _check_path(path: str, walked: bool, settings: Settings, load_model: ModelLo
         model = load_model(model_key(values)) if source.text.strip() else None
         report = check_source(source.text, name, values, fmt, model, unused=args.report_unused_suppressions)
         if args.changed_lines:
-            report = _only_changed(report, path, args.changed_lines)
+            report = _only_changed(report, path, args.since)
     except (InputError, config.ConfigError, suppress.SuppressionError, LintError) as e:
         message = str(e)
         return FileResult(name, error=message if message.startswith((name, str(args.config))) else f"{name}: {message}"), 0
