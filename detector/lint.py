@@ -154,11 +154,6 @@ def fix_text(text: str, path: str, args: argparse.Namespace) -> str:
     return text
 
 
-def model_key(values: dict[str, config.Setting]) -> str:
-    """What to load for these settings: a tier name or a model folder."""
-    return values["model"].value
-
-
 def run_check(args: argparse.Namespace, load_model: ModelLoader) -> int:
     """``mtlint check``: every input checked, rendered in ``--format``; exit 0 clean, 1 failing findings, 2 errors."""
     try:
@@ -204,7 +199,7 @@ def _check_path(path: str, walked: bool, settings: Settings, load_model: ModelLo
         values = settings.for_file(name)
         source = read_source(path, args.encoding)
         fmt = format_for(name, args.input_format)
-        model = load_model(model_key(values)) if source.text.strip() else None
+        model = load_model(values["model"].value) if source.text.strip() else None
         report = check_source(source.text, name, values, fmt, model, unused=args.report_unused_suppressions)
         if args.changed_lines:
             report = _only_changed(report, path, args.since)

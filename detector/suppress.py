@@ -64,8 +64,9 @@ def resolve_codes(entries: str, line: int) -> frozenset[str]:
 def plain_directives(text: str) -> tuple[Prose, list[Directive]]:
     """Plain text: the ``mtlint: ignore[...]`` markers, and the prose without them."""
     prose, directives, pos = Prose(text), [], 0
-    doc = Document(text)
+    doc: Document | None = None
     for m in IGNORE_RE.finditer(text):
+        doc = doc or Document(text)
         line = doc.line_col(m.start())[0]
         prose.verbatim(pos, m.start())
         directives.append(Directive("line", resolve_codes(m.group(1) or "", line), m.start(), m.end(), line, line))

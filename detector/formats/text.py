@@ -41,8 +41,10 @@ def context(report: Report, f: Finding, starts: list[int], *, color: bool = Fals
     """The finding's sentence (its part on the finding's first line) and an underline under the span."""
     text = report.text
     lo, hi = _sentence(report, starts, f.start)
-    line_start = max(text.rfind("\n", 0, f.start), text.rfind("\r", 0, f.start)) + 1
-    line_end = min((i for i in (text.find("\n", f.start), text.find("\r", f.start)) if i >= 0), default=len(text))
+    line, column = report.document.line_col(f.start)
+    breaks = report.document.line_breaks
+    line_start = f.start - column + 1
+    line_end = breaks[line - 1].start if line - 1 < len(breaks) else len(text)
     lo, hi = max(lo, line_start), min(max(hi, f.end), line_end)
     span_end = min(f.end, hi)
     if f.start - lo > WINDOW // 2:

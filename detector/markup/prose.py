@@ -38,18 +38,36 @@ class Prose:
     """The prose of one file: pieces in order, their concatenated ``text``, and the original."""
 
     original: str
-    pieces: list[Piece] = field(default_factory=list)
+    _pieces: list[Piece] = field(default_factory=list)
+    # The open run of exact editable text: start, end, parts (joined once, when the run closes).
+    _run: tuple[int, int, list[str]] | None = None
+
+    @property
+    def pieces(self) -> list[Piece]:
+        self._close()
+        return self._pieces
+
+    def _close(self) -> None:
+        """Turn the open run into a piece."""
+        if self._run is not None:
+            start, end, parts = self._run
+            self._pieces.append(Piece(start, end, "".join(parts)))
+            self._run = None
 
     def add(self, start: int, end: int, text: str, editable: bool = True) -> None:
-        """Append a piece, merging it into the previous one when both are exact and adjacent."""
+        """Append a piece; adjacent exact editable pieces are merged into one run."""
         if not text and start == end:
             return
-        last = self.pieces[-1] if self.pieces else None
-        if last and editable and last.editable and last.exact and end - start == len(text) and last.end == start:
-            self.pieces[-1] = Piece(last.start, end, last.text + text)
-        else:
-            self.pieces.append(Piece(start, end, text, editable))
         self.__dict__.pop("_index", None)
+        if editable and end - start == len(text):
+            if self._run is not None and self._run[1] == start:
+                self._run[2].append(text)
+                self._run = (self._run[0], end, self._run[2])
+                return
+            self._close()
+            self._run = (start, end, [text])
+            return
+        self.pieces.append(Piece(start, end, text, editable))
 
     def verbatim(self, start: int, end: int) -> None:
         """Append ``original[start:end]`` as it is."""
