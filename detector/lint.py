@@ -205,7 +205,8 @@ def _check_path(path: str, walked: bool, settings: Settings, load_model: ModelLo
             report = _only_changed(report, path, args.since)
     except (InputError, config.ConfigError, suppress.SuppressionError, LintError) as e:
         message = str(e)
-        return FileResult(name, error=message if message.startswith((name, str(args.config))) else f"{name}: {message}"), 0
+        named = isinstance(e, config.ConfigError) or message.startswith(name)
+        return FileResult(name, error=message if named else f"{name}: {message}"), 0
     threshold = LEVELS[values["fail-on"].value]
     return FileResult(name, report=report), sum(1 for f in report.findings if LEVELS.get(f.severity, 2) >= threshold)
 
