@@ -133,3 +133,9 @@ def test_prose_map_round_trips_offsets() -> None:
     assert prose.text == "abcd"
     assert prose._orig_start(2) == 5 and prose._orig_end(2) == 2 and prose._orig_end(4) == 7
     assert not prose._fixable(1, 3) and prose._fixable(2, 4)
+
+
+def test_front_matter_is_not_prose() -> None:
+    text = "---\ntitle: The the title\ntags: [said. said]\n---\n\nThe the body.\n"
+    report = _check(text, "markdown")
+    assert [(f.rule, report.document.line_col(f.start)) for f in report.findings] == [("MT101", (6, 1))]

@@ -1,8 +1,8 @@
 """Markdown input: the prose of a CommonMark document (markdown-it-py), mapped to the source.
 
 Checked: the text of headings, paragraphs, list items, block quotes, table cells, link text and
-image alt text. Skipped: code blocks and inline code, raw HTML, link destinations and titles,
-autolinks. markdown-it gives block tokens source lines but inline tokens no offsets, so each
+image alt text. Skipped: YAML/TOML front matter, code blocks and inline code, raw HTML, link
+destinations and titles, autolinks. markdown-it gives block tokens source lines but inline tokens no offsets, so each
 inline text is aligned to the source from a cursor (escapes and entities are mapped as such).
 """
 
@@ -20,6 +20,7 @@ ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-
 # After a link's text: an inline destination with optional title, a reference label, or nothing.
 LINK_TAIL_RE = re.compile(r"\]\s*(?:\((?:[^()\\]|\\.|\([^()]*\))*\)|\[[^\]]*\])?")
 _PARSER = MarkdownIt("commonmark").enable("table")
+FRONT_MATTER_RE = re.compile(r"\A(---|\+\+\+)[ \t]*\r?\n.*?^\1[ \t]*$", re.DOTALL | re.MULTILINE)
 
 
 def extract(text: str) -> tuple[Prose, list[tuple[int, int, str]]]:
@@ -31,7 +32,10 @@ def extract(text: str) -> tuple[Prose, list[tuple[int, int, str]]]:
     def line_offset(line: int) -> int:
         return line_starts[line] if line < len(line_starts) else len(text)
 
-    for tok in _PARSER.parse(text):
+    front = FRONT_MATTER_RE.match(text)
+    # Front matter is blanked for the parser (line breaks kept, so its line numbers stay right).
+    parsed = re.sub(r"[^\r\n]", " ", front.group()) + text[front.end() :] if front else text
+    for tok in _PARSER.parse(parsed):
         if not tok.map:
             continue
         start, end = line_offset(tok.map[0]), line_offset(tok.map[1])

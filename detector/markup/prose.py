@@ -41,6 +41,7 @@ class Prose:
     _pieces: list[Piece] = field(default_factory=list)
     # The open run of exact editable text: start, end, parts (joined once, when the run closes).
     _run: tuple[int, int, list[str]] | None = None
+    _cache: tuple[list[int], str] | None = field(default=None, repr=False)
 
     @property
     def pieces(self) -> list[Piece]:
@@ -58,7 +59,7 @@ class Prose:
         """Append a piece; adjacent exact editable pieces are merged into one run."""
         if not text and start == end:
             return
-        self.__dict__.pop("_index", None)
+        self._cache = None
         if editable and end - start == len(text):
             if self._run is not None and self._run[1] == start:
                 self._run[2].append(text)
@@ -104,19 +105,19 @@ class Prose:
 
     @property
     def text(self) -> str:
-        index = self._index
-        return index[1]
+        """The prose the rules read."""
+        return self._index[1]
 
     @property
     def _index(self) -> tuple[list[int], str]:
-        cached = self.__dict__.get("_index")
-        if cached is None:
+        """Each piece's start in :attr:`text`, and the text (computed once the pieces are complete)."""
+        if self._cache is None:
             starts, pos = [], 0
             for p in self.pieces:
                 starts.append(pos)
                 pos += len(p.text)
-            cached = self.__dict__["_index"] = (starts, "".join(p.text for p in self.pieces))
-        return cached
+            self._cache = (starts, "".join(p.text for p in self.pieces))
+        return self._cache
 
     def _piece_at(self, offset: int) -> int:
         """Index of the piece holding prose offset ``offset`` (the last piece at the end)."""
