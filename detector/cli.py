@@ -17,7 +17,7 @@ from detector.findings import Rule
 from detector.formats import FORMATS
 from detector.rules import RULES, select
 from detector.model.scorer import WEIGHTS
-from detector.textio import STDIN, InputError, Source, atomic_write, expand_paths, read_source
+from detector.textio import STDIN, InputError, Source, atomic_write, read_source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 

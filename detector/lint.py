@@ -25,7 +25,6 @@ from typing import Any
 from detector import config, suppress
 from detector.api import Report, check
 from detector.document import Document
-from detector.findings import Finding
 from detector.formats import FORMATS, FileResult
 from detector.markup import INPUT_FORMATS, extract, format_for
 from detector.rules import select

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from detector import config, lint
+from detector import lint
 from detector.cli import main
 from detector.findings import Finding
 
-from .conftest import SEED
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

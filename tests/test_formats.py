@@ -17,7 +17,6 @@ from detector.findings import Finding
 from detector.formats import FORMATS, FileResult
 from detector.rules import RULES
 
-from .conftest import SEED
 
 DEFAULTS = load(None).for_file(None)
 
