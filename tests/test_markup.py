@@ -139,3 +139,19 @@ def test_front_matter_is_not_prose() -> None:
     text = "---\ntitle: The the title\ntags: [said. said]\n---\n\nThe the body.\n"
     report = _check(text, "markdown")
     assert [(f.rule, report.document.line_col(f.start)) for f in report.findings] == [("MT101", (6, 1))]
+
+
+def test_model_findings_map_into_markup_too(seed_text: str) -> None:
+    from detector.api import default_model
+
+    model = default_model()
+    plain = lint.check_source(seed_text, "x", DEFAULTS, "text", model)
+    expected = [(plain.document.line_col(f.start)[1], seed_text[f.start : f.end]) for f in plain.findings if f.rule == "MT201"]
+    assert expected
+    for name, fmt in (("seed.md", "markdown"), ("seed.html", "html")):
+        text = (DATA / name).read_text(encoding="utf-8")
+        marked = lint.check_source(text, "x", DEFAULTS, fmt, model)
+        got = [(f, text[f.start : f.end]) for f in marked.findings if f.rule == "MT201"]
+        assert [t for _, t in got] == [t for _, t in expected]
+        for f, _ in got:
+            assert f.replacements == () and f.source == "model"
