@@ -177,7 +177,7 @@ def run_check(args: argparse.Namespace, load_model: ModelLoader) -> int:
     for r in results:
         if r.error:
             print(f"mtlint: error: {r.error}", file=sys.stderr)
-    sys.stdout.write(statistics(results) if args.statistics else FORMATS[args.format](results, color=_color(args)))
+    sys.stdout.write(statistics(results, as_json=args.format == "json") if args.statistics else FORMATS[args.format](results, color=_color(args)))
     if args.format in ("text", "concise") and not args.statistics:
         n = sum(len(r.report.findings) for r in results if r.report)
         files = sum(1 for r in results if r.report)
@@ -246,8 +246,8 @@ def changed_lines(path: Path, rev: str) -> set[int] | None:
     return lines
 
 
-def statistics(results: list[FileResult]) -> str:
-    """``count  CODE  name  (n fixable)`` for every rule with findings, most frequent first."""
+def statistics(results: list[FileResult], *, as_json: bool = False) -> str:
+    """``count  CODE  name  (n fixable)`` for every rule with findings, most frequent first (or a JSON list)."""
     counts: Counter[tuple[str, str]] = Counter()
     fixable: Counter[str] = Counter()
     for r in results:
@@ -257,6 +257,9 @@ def statistics(results: list[FileResult]) -> str:
             counts[f.rule, f.name] += 1
             fixable[f.rule] += bool(f.replacements)
     rows = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    if as_json:
+        table = [{"code": code, "name": name, "count": n, "fixable": fixable[code]} for (code, name), n in rows]
+        return json.dumps(table, indent=2) + "\n"
     return "".join(f"{n:6d}  {code}  {name}  ({fixable[code]} fixable)\n" for (code, name), n in rows)
 
 

@@ -200,3 +200,9 @@ def test_config_command_shows_merged_values_and_origins(tmp_path, capsys) -> Non
 def test_missing_config_file_is_an_error(tmp_path, capsys) -> None:
     code, _, err = run(capsys, "check", "--no-model", "--config", str(tmp_path / "nope.toml"), str(article(tmp_path)))
     assert code == 2 and "nope.toml: no such configuration file" in err
+
+
+def test_config_command_reports_a_bad_file(tmp_path, capsys) -> None:
+    (tmp_path / ".mtlint.toml").write_text('model = "tiny"\n')
+    code, _, err = run(capsys, "config", str(tmp_path))
+    assert code == 2 and ".mtlint.toml:1: model: 'tiny' is not one of full, fast, rules" in err

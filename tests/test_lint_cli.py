@@ -59,6 +59,8 @@ def test_statistics(capsys) -> None:
         "     1  MT104  inconsistent-name  (1 fixable)",
         "     1  MT106  unbalanced-quote  (1 fixable)",
     ]
+    table = json.loads(run(capsys, "check", "--no-model", "--statistics", "--format", "json", str(SEED))[1])
+    assert table[0] == {"code": "MT105", "name": "boilerplate", "count": 3, "fixable": 3} and sum(r["count"] for r in table) == 9
 
 
 def test_stdin_filename_sets_format_and_name(capsys, monkeypatch) -> None:

@@ -75,3 +75,10 @@ def test_unused_suppressions_are_reported_on_request(tmp_path, capsys) -> None:
 def test_unknown_rule_in_a_comment_is_an_error_with_its_line(tmp_path, capsys) -> None:
     code, _, err = check(capsys, tmp_path, "a.md", "Fine.\n\n<!-- mtlint-disable MT999 -->\n")
     assert code == 2 and "a.md: line 3: unknown rule 'MT999'" in err
+
+
+def test_fix_leaves_suppressed_findings_alone(tmp_path, capsys) -> None:
+    path = tmp_path / "a.md"
+    path.write_text("<!-- mtlint-disable-next-line MT101 -->\nThe the first.\n\nThe the second.\n", encoding="utf-8")
+    assert main(["fix", "--write", str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == "<!-- mtlint-disable-next-line MT101 -->\nThe the first.\n\nThe second.\n"
