@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,7 @@ from detector.findings import Finding
 from detector.formats import FORMATS, FileResult
 from detector.rules import RULES
 
+from .conftest import ROOT
 
 DEFAULTS = load(None).for_file(None)
 
@@ -230,15 +232,25 @@ def test_sarif_is_valid_2_1_0_with_rules_and_fixes(seed_text: str) -> None:
     assert rep["insertedContent"]["text"] == "will" and rep["deletedRegion"]["charOffset"] == 37
 
 
-def test_sarif_against_the_official_schema_when_available(seed_text: str) -> None:
-    schema_path = os.environ.get("MTLINT_SARIF_SCHEMA")
-    if not schema_path:
-        pytest.skip("set MTLINT_SARIF_SCHEMA to a copy of sarif-schema-2.1.0.json (not vendored: OASIS IPR terms)")
-    import jsonschema
+SCHEMA = ROOT / "build" / "sarif" / "package" / "lib" / "schemas" / "sarif-2.1.0-rtm.5.json"
 
-    with open(schema_path, encoding="utf-8") as f:
-        schema = json.load(f)
-    jsonschema.validate(json.loads(FORMATS["sarif"](seed_results(seed_text))), schema)
+
+def test_sarif_against_the_published_schema(seed_text: str, tmp_path, capsys) -> None:
+    """Validated with jsonschema against the SARIF 2.1.0 (rtm.5) schema that .ci/run fetches from npm."""
+    schema_path = Path(os.environ.get("MTLINT_SARIF_SCHEMA") or SCHEMA)
+    if not schema_path.is_file():
+        pytest.skip(f"no SARIF schema at {schema_path} (.ci/run fetches it from the npm package @microsoft/jest-sarif)")
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads(schema_path.read_text(encoding="utf-8"))
+    results = seed_results(seed_text)
+    doc = tmp_path / "notes ü.md"
+    doc.write_text("<!-- mtlint-disable MT104 -->\nThe the end.\n", encoding="utf-8")
+    assert main(["check", "--no-model", "--report-unused-suppressions", "--format", "sarif", str(doc)]) == 1
+    from_cli = json.loads(capsys.readouterr().out)
+    assert [r["ruleId"] for r in from_cli["runs"][0]["results"]] == ["MT001", "MT101"]
+    for log in (json.loads(FORMATS["sarif"](results)), json.loads(FORMATS["sarif"]([])), from_cli):
+        jsonschema.validate(log, schema)
+        validate_sarif(log)
 
 
 def test_html_report_is_self_contained(seed_text: str) -> None:
