@@ -25,6 +25,7 @@ from typing import Any
 from detector import config, suppress
 from detector.api import Report, check
 from detector.document import Document
+from detector.findings import Finding
 from detector.formats import FORMATS, FileResult
 from detector.markup import INPUT_FORMATS, extract, format_for
 from detector.rules import select
@@ -137,6 +138,11 @@ def check_source(text: str, path: str, values: dict[str, config.Setting], input_
     if unused:
         findings += suppress.unused(directives)
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
+    return report(text, findings, doc)
+
+
+def report(text: str, findings: list[Finding], doc: Document) -> Report:
+    """A :class:`Report` of ``findings`` (already filtered and in ``text``'s offsets); its fixes follow from them."""
     return Report(text=text, findings=findings, document=doc)
 
 
@@ -199,31 +205,31 @@ def _check_path(path: str, walked: bool, settings: Settings, load_model: ModelLo
         source = read_source(path, args.encoding)
         fmt = format_for(name, args.input_format)
         model = load_model(values["model"].value) if source.text.strip() else None
-        report = check_source(source.text, name, values, fmt, model, unused=args.report_unused_suppressions)
+        result = check_source(source.text, name, values, fmt, model, unused=args.report_unused_suppressions)
         if args.changed_lines:
-            report = _only_changed(report, path, args.since)
+            result = _only_changed(result, path, args.since)
     except (InputError, config.ConfigError, suppress.SuppressionError, LintError) as e:
         message = str(e)
         named = isinstance(e, config.ConfigError) or message.startswith(name)
         return FileResult(name, error=message if named else f"{name}: {message}"), 0
     threshold = LEVELS[values["fail-on"].value]
-    return FileResult(name, report=report), sum(1 for f in report.findings if LEVELS.get(f.severity, 2) >= threshold)
+    return FileResult(name, report=result), sum(1 for f in result.findings if LEVELS.get(f.severity, 2) >= threshold)
 
 
-def _only_changed(report: Report, path: str, rev: str) -> Report:
+def _only_changed(rep: Report, path: str, rev: str) -> Report:
     """The report's findings that touch a line changed since ``rev`` (every line of an untracked file)."""
     if path == STDIN:
         raise LintError("--changed-lines needs files in a git work tree, not standard input")
     changed = changed_lines(Path(path), rev)
     if changed is None:
-        return report
-    doc = report.document
+        return rep
+    doc = rep.document
     kept = [
         f
-        for f in report.findings
+        for f in rep.findings
         if any(line in changed for line in range(doc.line_col(f.start)[0], doc.line_col(max(f.start, f.end - 1))[0] + 1))
     ]
-    return Report(text=report.text, findings=kept, document=doc)
+    return report(rep.text, kept, doc)
 
 
 def changed_lines(path: Path, rev: str) -> set[int] | None:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from detector import lint
-from detector.api import Report
 from detector.cli import main
 from detector.config import load
 from detector.document import Document
@@ -29,7 +28,7 @@ def seed_results(seed_text: str) -> list[FileResult]:
 
 def synthetic(text: str, message: str) -> list[FileResult]:
     f = Finding("MT101", "repeated-word", "duplication", "error", 4, 11, message, ("x",), 0.9)
-    return [FileResult("odd.txt", report=Report(text=text, findings=[f], document=Document(text)))]
+    return [FileResult("odd.txt", report=lint.report(text, [f], Document(text)))]
 
 
 def test_text_shows_sentence_and_underline(seed_text: str) -> None:
