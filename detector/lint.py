@@ -111,12 +111,12 @@ class Settings:
         return values
 
 
-def check_source(text: str, path: str, values: dict[str, config.Setting], input_format: str, model: Any = None, *, unused: bool = False) -> Report:
+def check_source(text: str, values: dict[str, config.Setting], input_format: str, model: Any = None, *, unused: bool = False) -> Report:
     """Check one decoded input: prose only, findings mapped into ``text``, severities and suppressions applied."""
-    prose, comments = extract(text, input_format)
     if input_format == "text":
         prose, directives = suppress.plain_directives(text)
     else:
+        prose, comments = extract(text, input_format)
         directives = suppress.comment_directives(text, comments)
     try:
         rules = select(values["select"].value, values["ignore"].value)
@@ -152,7 +152,7 @@ def fix_text(text: str, path: str, args: argparse.Namespace) -> str:
     values = Settings(args).for_file(name)
     fmt = format_for(name, args.input_format)
     for _ in range(MAX_FIX_PASSES):
-        fixed = check_source(text, name, values, fmt).fixed_text
+        fixed = check_source(text, values, fmt).fixed_text
         if fixed == text:
             break
         text = fixed
@@ -205,7 +205,7 @@ def _check_path(path: str, walked: bool, settings: Settings, load_model: ModelLo
         source = read_source(path, args.encoding)
         fmt = format_for(name, args.input_format)
         model = load_model(values["model"].value) if source.text.strip() else None
-        result = check_source(source.text, name, values, fmt, model, unused=args.report_unused_suppressions)
+        result = check_source(source.text, values, fmt, model, unused=args.report_unused_suppressions)
         if args.changed_lines:
             result = _only_changed(result, path, args.since)
     except (InputError, config.ConfigError, suppress.SuppressionError, LintError) as e:

@@ -23,7 +23,7 @@ DEFAULTS = load(None).for_file(None)
 
 
 def seed_results(seed_text: str) -> list[FileResult]:
-    return [FileResult("seeds/seed.txt", report=lint.check_source(seed_text, "seed.txt", DEFAULTS, "text")), FileResult("bad.txt", error="bad.txt: cannot decode")]
+    return [FileResult("seeds/seed.txt", report=lint.check_source(seed_text, DEFAULTS, "text")), FileResult("bad.txt", error="bad.txt: cannot decode")]
 
 
 def synthetic(text: str, message: str) -> list[FileResult]:

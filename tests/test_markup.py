@@ -19,7 +19,7 @@ DEFAULTS = load(None).for_file(None)
 
 
 def _check(text: str, fmt: str):
-    return lint.check_source(text, "x", DEFAULTS, fmt)
+    return lint.check_source(text, DEFAULTS, fmt)
 
 
 def _key(report, f):
@@ -145,12 +145,12 @@ def test_model_findings_map_into_markup_too(seed_text: str) -> None:
     from detector.api import default_model
 
     model = default_model()
-    plain = lint.check_source(seed_text, "x", DEFAULTS, "text", model)
+    plain = lint.check_source(seed_text, DEFAULTS, "text", model)
     expected = [(plain.document.line_col(f.start)[1], seed_text[f.start : f.end]) for f in plain.findings if f.rule == "MT201"]
     assert expected
     for name, fmt in (("seed.md", "markdown"), ("seed.html", "html")):
         text = (DATA / name).read_text(encoding="utf-8")
-        marked = lint.check_source(text, "x", DEFAULTS, fmt, model)
+        marked = lint.check_source(text, DEFAULTS, fmt, model)
         got = [(f, text[f.start : f.end]) for f in marked.findings if f.rule == "MT201"]
         assert [t for _, t in got] == [t for _, t in expected]
         for f, _ in got:
