@@ -26,7 +26,7 @@ from detector import config, suppress
 from detector.api import Report, check
 from detector.document import Document
 from detector.findings import Finding
-from detector.formats import FORMATS, FileResult
+from detector.formats import FORMATS, FileResult, escape
 from detector.markup import INPUT_FORMATS, extract, format_for
 from detector.rules import select
 from detector.textio import STDIN, InputError, expand_paths, read_source
@@ -182,7 +182,7 @@ def run_check(args: argparse.Namespace, load_model: ModelLoader) -> int:
                 failing += fails
     for r in results:
         if r.error:
-            print(f"mtlint: error: {r.error}", file=sys.stderr)
+            print(f"mtlint: error: {escape(r.error)}", file=sys.stderr)
     sys.stdout.write(statistics(results, as_json=args.format == "json") if args.statistics else FORMATS[args.format](results, color=_color(args)))
     if args.format in ("text", "concise") and not args.statistics:
         n = sum(len(r.report.findings) for r in results if r.report)

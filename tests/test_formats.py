@@ -275,3 +275,10 @@ def test_every_format_is_offered_by_the_cli(tmp_path, capsys) -> None:
     for name in FORMATS:
         assert main(["check", "--no-model", "--format", name, str(path)]) == 1
         assert capsys.readouterr().out
+
+
+def test_underline_counts_wide_characters_as_two_columns() -> None:
+    text = "東京 The the end."
+    f = Finding("MT101", "repeated-word", "duplication", "error", 3, 10, "m", ("The",), 0.9)
+    out = FORMATS["text"]([FileResult("w.txt", report=lint.report(text, [f], Document(text)))]).splitlines()
+    assert out[2] == "  | " + " " * 5 + "^" * 7

@@ -7,7 +7,7 @@ LF; in properties also ``:`` and ``,``), so a message can never start a second c
 
 from __future__ import annotations
 
-from detector.formats.common import FileResult, suggestion
+from detector.formats.common import FileResult, escape, suggestion
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -37,7 +37,9 @@ def render(results: list[FileResult], *, color: bool = False) -> str:
 
 
 def _data(s: str) -> str:
-    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command data: ``%``, CR and LF encoded, other control characters shown as escapes."""
+    s = s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape(s)
 
 
 def _property(s: str) -> str:

@@ -13,6 +13,7 @@ escaped, so a control character in the file can neither break the layout nor rea
 from __future__ import annotations
 
 import bisect
+import unicodedata
 
 from detector.api import Report
 from detector.findings import Finding
@@ -54,7 +55,7 @@ def context(report: Report, f: Finding, starts: list[int], *, color: bool = Fals
     before, span, after = escape(text[lo : f.start]), escape(text[f.start : span_end]), escape(text[span_end:hi])
     lead = "…" if lo > line_start else ""
     trail = "…" if hi < line_end else ""
-    marks = "^" * max(1, len(span))
+    marks = "^" * max(1, width(span))
     if color:
         colour = COLOURS.get(f.severity, BOLD)
         shown = f"{lead}{before}{colour}{span}{RESET}{after}{trail}"
@@ -62,7 +63,12 @@ def context(report: Report, f: Finding, starts: list[int], *, color: bool = Fals
         bar = f"{DIM}  |{RESET}"
     else:
         shown, bar = f"{lead}{before}{span}{after}{trail}", "  |"
-    return [f"{bar} {shown}", f"{bar} {' ' * (len(lead) + len(before))}{marks}"]
+    return [f"{bar} {shown}", f"{bar} {' ' * (len(lead) + width(before))}{marks}"]
+
+
+def width(s: str) -> int:
+    """Terminal columns of ``s``: wide (CJK) characters take two, combining marks none."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
 def _sentence(report: Report, starts: list[int], offset: int) -> tuple[int, int]:
