@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from detector import config, suppress
-from detector.api import Report, check
+from detector.api import Report, apply_fixes, check
 from detector.document import Document
 from detector.findings import Finding
 from detector.formats import FORMATS, FileResult, escape
-from detector.markup import INPUT_FORMATS, extract, format_for
+from detector.markup import INPUT_FORMATS, extract, format_for, structure
 from detector.rules import select
 from detector.textio import STDIN, InputError, expand_paths, read_source
 
@@ -138,7 +138,25 @@ def check_source(text: str, values: dict[str, config.Setting], input_format: str
     if unused:
         findings += suppress.unused(directives)
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
-    return report(text, findings, doc)
+    rep = report(text, findings, doc)
+    return rep if input_format == "text" else keep_markup(rep, input_format)
+
+
+def keep_markup(rep: Report, input_format: str) -> Report:
+    """``rep`` with the fix dropped from any finding whose fix would change the markup's structure.
+
+    A fix edits prose only, but deleting a stray mark at the start of a line can make what follows
+    parse as markup (``<!--`` opening an HTML block). Such findings are kept, without a fix.
+    """
+    base = structure(rep.text, input_format)
+    while structure(rep.fixed_text, input_format) != base:
+        applied = []
+        for f in rep.accepted:  # the first fix after which the structure differs
+            applied.append(f)
+            if structure(apply_fixes(rep.text, applied), input_format) != base:
+                break
+        rep = report(rep.text, [replace(g, replacements=()) if g is f else g for g in rep.findings], rep.document)
+    return rep
 
 
 def report(text: str, findings: list[Finding], doc: Document) -> Report:

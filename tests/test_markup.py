@@ -155,3 +155,79 @@ def test_model_findings_map_into_markup_too(seed_text: str) -> None:
         assert [t for _, t in got] == [t for _, t in expected]
         for f, _ in got:
             assert f.replacements == () and f.source == "model"
+
+
+MD_PARTS = ["The the", "Will will", " ", "\n", "\n\n", "**", "*", "_", "`code`", "[link](http://x.y/the-the)", "![alt the the](i.png)",
+            "<https://a.b/said.said>", "&amp;", "&rsquo;", "\\*", "# ", "> ", "- ", "1. ", "```\nthe the\n```\n", "said. said", " Ta.",
+            "The story continues under this ad", "Hegseth", "Hegses’", "“", "”", "<!-- mtlint-disable -->", "<!-- mtlint-enable -->",
+            "<b>", "</b>", "|", "---", "\r\n", "\t", "東京", "\x1b"]
+HTML_PARTS = ["The the", "Will will", " ", "\n", "<p>", "</p>", "<br>", "<div>", "</div>", "<a href='http://x/the the'>", "</a>",
+              "<img alt=\"the the\" src=x>", "&amp;", "&rsquo;", "&#8212;", "&bogus;", "<script>said. said</script>", "<pre>the the</pre>",
+              "<!-- c -->", "<!-- mtlint-disable MT101 -->", "said. said", " Ta.", "The story continues under this ad", "Hegseth",
+              "Hegses’", "<", ">", "&", "\r\n", "<code>", "</code>"]
+
+
+def _markup(text: str, fmt: str) -> object:
+    """An independent view of what a fix must keep: code, raw HTML and attributes (Markdown); tags, comments, references (HTML)."""
+    if fmt == "markdown":
+        from collections import Counter
+
+        from markdown_it import MarkdownIt
+
+        kept: Counter = Counter()
+
+        def walk(tokens) -> None:
+            for t in tokens:
+                if t.type in ("fence", "code_block", "code_inline", "html_block", "html_inline"):
+                    kept[t.type, t.content] += 1
+                if t.attrs:
+                    kept[t.type, tuple(sorted((k, str(v)) for k, v in t.attrs.items() if k != "alt"))] += 1
+                walk(t.children or [])
+
+        walk(MarkdownIt("commonmark").enable("table").parse(text))
+        return kept
+    from html.parser import HTMLParser
+
+    seen: list[tuple] = []
+    inside: list[str] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            seen.append(("start", tag, [(k, v) for k, v in attrs if k != "alt"]))
+            if tag in ("script", "pre", "code"):
+                inside.append(tag)
+
+        def handle_endtag(self, tag):
+            seen.append(("end", tag))
+            if tag in inside:
+                del inside[inside.index(tag) :]
+
+        def handle_data(self, data):
+            if inside:
+                seen.append(("raw", data))
+
+        def handle_comment(self, data):
+            seen.append(("comment", data))
+
+        def handle_entityref(self, name):
+            seen.append(("entity", name))
+
+        def handle_charref(self, name):
+            seen.append(("charref", name))
+
+    parser = Tags(convert_charrefs=False)
+    parser.feed(text)
+    parser.close()
+    return seen
+
+
+@pytest.mark.parametrize("fmt,parts", [("markdown", MD_PARTS), ("html", HTML_PARTS)])
+def test_random_markup_keeps_offsets_and_markup(fmt: str, parts: list[str]) -> None:
+    import random
+
+    rng = random.Random(13)
+    for _ in range(300):
+        text = "".join(rng.choice(parts) for _ in range(rng.randint(1, 40)))
+        report = _check(text, fmt)
+        assert all(0 <= f.start <= f.end <= len(text) for f in report.findings), text
+        assert _markup(report.fixed_text, fmt) == _markup(text, fmt), text

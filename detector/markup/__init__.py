@@ -33,4 +33,17 @@ def extract(text: str, input_format: str) -> tuple[Prose, list[tuple[int, int, s
     return plain(text), []
 
 
-__all__ = ["INPUT_FORMATS", "Piece", "Prose", "extract", "format_for"]
+def structure(text: str, input_format: str) -> list[tuple[str, ...]]:
+    """The markup of ``text`` without its prose (what a fix must not change); empty for plain text."""
+    if input_format == "markdown":
+        from detector.markup import markdown
+
+        return markdown.structure(text)
+    if input_format == "html":
+        from detector.markup import html
+
+        return html.structure(text)
+    return []
+
+
+__all__ = ["INPUT_FORMATS", "Piece", "Prose", "extract", "format_for", "structure"]

@@ -33,6 +33,44 @@ def extract(text: str) -> tuple[Prose, list[tuple[int, int, str]]]:
     return parser.prose, parser.comments
 
 
+def structure(text: str) -> list[tuple[str, ...]]:
+    """The page's markup without its prose: tags with attributes, comments, references, script/style text."""
+    parser = _Structure()
+    parser.feed(text)
+    parser.close()
+    return parser.seen
+
+
+class _Structure(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.seen: list[tuple[str, ...]] = []
+        self.raw: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.seen.append(("start", tag, ",".join(f"{k}={v}" for k, v in attrs if k != "alt")))
+        if tag in SKIP and tag not in VOID:
+            self.raw.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        self.seen.append(("end", tag))
+        if tag in self.raw:
+            del self.raw[len(self.raw) - 1 - self.raw[::-1].index(tag) :]
+
+    def handle_data(self, data: str) -> None:
+        if self.raw:
+            self.seen.append(("raw", data))
+
+    def handle_comment(self, data: str) -> None:
+        self.seen.append(("comment", data))
+
+    def handle_entityref(self, name: str) -> None:
+        self.seen.append(("entity", name))
+
+    def handle_charref(self, name: str) -> None:
+        self.seen.append(("entity", "#" + name))
+
+
 class _Parser(HTMLParser):
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=False)
@@ -72,9 +110,8 @@ class _Parser(HTMLParser):
             self._alt(self._offset(), self.get_starttag_text() or "")
 
     def handle_endtag(self, tag: str) -> None:
-        if self.skipping and tag in SKIP:
-            while self.skipping and self.skipping.pop() != tag:
-                pass
+        if tag in self.skipping:  # close it and anything left open inside it
+            del self.skipping[len(self.skipping) - 1 - self.skipping[::-1].index(tag) :]
         if tag in BLOCKS:
             self._block()
 

@@ -46,6 +46,27 @@ def extract(text: str) -> tuple[Prose, list[tuple[int, int, str]]]:
     return prose, raw_html
 
 
+def structure(text: str) -> list[tuple[str, ...]]:
+    """The document's markup without its prose: each token's kind and attributes, code and raw HTML verbatim.
+
+    A fix must leave this unchanged (deleting a stray mark at a line's start could otherwise turn
+    what follows into an HTML block or a heading). Paragraph tokens are left out, so deleting a
+    whole boilerplate paragraph is not a markup change.
+    """
+    out: list[tuple[str, ...]] = []
+
+    def walk(tokens: list[Token]) -> None:
+        for t in tokens:
+            if t.type not in ("text", "softbreak", "hardbreak", "inline", "paragraph_open", "paragraph_close"):
+                verbatim = t.content if t.type in ("fence", "code_block", "code_inline", "html_block", "html_inline") else ""
+                attrs = ",".join(f"{k}={v}" for k, v in sorted((t.attrs or {}).items()) if k != "alt")
+                out.append((t.type, t.tag, t.markup, t.info, attrs, verbatim))
+            walk(t.children or [])
+
+    walk(_PARSER.parse(text))
+    return out
+
+
 class _Inline:
     """Aligns one inline token's children to the source region ``[pos, limit)``."""
 
@@ -62,7 +83,7 @@ class _Inline:
                 self.pos = self._find("<")
             elif kind == "link_close":
                 if autolink:
-                    self.pos = self._find(">") + 1
+                    self.pos = min(self.limit, self._find(">") + 1)
                     autolink = False
                 else:
                     self._skip_link_tail()
@@ -103,6 +124,14 @@ class _Inline:
             self.started = True
         self.prose.add(start, end, text, editable)
 
+    def _next_entity(self, content: str, i: int, before: int) -> int | None:
+        """Where the next entity standing for ``content[i:]`` starts, if before ``before`` (or anywhere when -1)."""
+        end = self.limit if before < 0 else before
+        for m in ENTITY_RE.finditer(self.src, self.pos, end):
+            if content.startswith(html.unescape(m.group()), i):
+                return m.start()
+        return None
+
     def _text(self, content: str) -> None:
         """Align ``content`` to the source from the cursor: verbatim runs, escapes, entities."""
         src, i = self.src, 0
@@ -123,6 +152,10 @@ class _Inline:
                 self.pos += 1
                 continue
             at = src.find(c, self.pos, self.limit)
+            ref = self._next_entity(content, i, at)
+            if ref is not None:  # an entity for this character comes first
+                self.pos = ref
+                continue
             if at < 0:  # not in the source (a normalized character): stands for nothing there
                 self._emit(self.pos, self.pos, c, editable=False)
                 i += 1
