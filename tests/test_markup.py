@@ -231,3 +231,11 @@ def test_random_markup_keeps_offsets_and_markup(fmt: str, parts: list[str]) -> N
         report = _check(text, fmt)
         assert all(0 <= f.start <= f.end <= len(text) for f in report.findings), text
         assert _markup(report.fixed_text, fmt) == _markup(text, fmt), text
+
+
+def test_a_deleted_entity_is_reported_at_the_entity() -> None:
+    plain = _check("Waltz said that “Europeans must own this conflict.” Trump intends to end it. And it is theirs.”\n", "text")
+    assert [f.rule for f in plain.findings] == ["MT106"]
+    text = "<p>Waltz said that &ldquo;Europeans must own this conflict.&rdquo; Trump intends to end it. And it is theirs.&rdquo;</p>\n"
+    [f] = _check(text, "html").findings
+    assert (f.rule, text[f.start : f.end], f.replacements) == ("MT106", "&rdquo;", ())

@@ -152,19 +152,23 @@ class Prose:
         return all(a.end == b.start for a, b in zip(run, run[1:]))
 
     def _clip(self, start: int, end: int) -> tuple[int, int]:
-        """Drop inserted paragraph breaks at the edges of a deletion."""
+        """Drop inserted paragraph breaks (non-editable whitespace) at the edges of a deletion."""
         starts = self._index[0]
         while start < end:
             i = self._piece_at(start)
-            if self.pieces[i].editable:
+            if not self._separator(i):
                 break
             start = min(end, starts[i] + len(self.pieces[i].text))
         while end > start:
             i = self._piece_at(end - 1)
-            if self.pieces[i].editable:
+            if not self._separator(i):
                 break
             end = max(start, starts[i])
         return start, end
+
+    def _separator(self, i: int) -> bool:
+        p = self.pieces[i]
+        return not p.editable and not p.text.strip()
 
     def to_original(self, f: Finding) -> Finding:
         """``f`` (offsets into :attr:`text`) with offsets into the original; its fix dropped if unsafe."""
