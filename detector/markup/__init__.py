@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
-from detector.markup.prose import Piece, Prose, plain
+from detector.markup.prose import Piece, Prose
 
 INPUT_FORMATS = ("text", "markdown", "html")
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".mdown": "markdown", ".mkd": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html"}
@@ -21,7 +21,10 @@ def format_for(path: str, given: str | None = None) -> str:
 
 
 def extract(text: str, input_format: str) -> tuple[Prose, list[tuple[int, int, str]]]:
-    """The prose of ``text`` and its comments / raw HTML ``(start, end, source)`` (none for plain text)."""
+    """The prose of Markdown or HTML ``text`` and its comments / raw HTML ``(start, end, source)``.
+
+    (Plain text is its own prose, less any suppression markers: see :mod:`detector.suppress`.)
+    """
     if input_format == "markdown":
         from detector.markup import markdown
 
@@ -30,7 +33,7 @@ def extract(text: str, input_format: str) -> tuple[Prose, list[tuple[int, int, s
         from detector.markup import html
 
         return html.extract(text)
-    return plain(text), []
+    raise ValueError(f"no markup reader for {input_format!r}")
 
 
 def structure(text: str, input_format: str) -> list[tuple[str, ...]]:

@@ -179,9 +179,3 @@ class Prose:
         o_start, o_end = self._orig_start(start), self._orig_end(end)
         return replace(f, start=o_start, end=max(o_start, o_end), replacements=f.replacements if keep else ())
 
-
-def plain(text: str) -> Prose:
-    """The whole text as prose (plain-text input)."""
-    prose = Prose(text)
-    prose.verbatim(0, len(text))
-    return prose
