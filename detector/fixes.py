@@ -1,11 +1,11 @@
 """The fix contract: which fixes apply, how they apply, and the fixes that fixing exposes.
 
 ``fix(t)`` changes only characters inside spans ``check(t)`` reports, and ``fix(fix(t)) ==
-fix(t)``. One pass of fixes can expose a new artifact (removing a stray "Ta." leaves "said.
-said"; removing a spurious quote leaves "Ta Ta"), so :func:`settle` runs the rules again on the
+fix(t)``. One pass of fixes can expose a new artifact (removing the doubled closing marks of
+“Ta” Ta” Ta. leaves "Ta Ta Ta"), so :func:`settle` runs the rules again on the
 fixed text until no fix is left, and reports each exposed finding as a *chained* finding in the
 coordinates of the original text, its span widened over the earlier fixes it touches. Every
-step is linear in the text and O(n log n) in the findings.
+pass is linear in the text and O(n log n) in the findings.
 """
 
 from __future__ import annotations
