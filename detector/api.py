@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from detector.document import Document
@@ -13,9 +13,9 @@ from detector.fixes import apply_fixes, resolve, settle
 from detector.rules import select
 
 if TYPE_CHECKING:
-    from detector.model.scorer import ModelDetector
+    from detector.learned.detector import Detector
 
-__all__ = ["Report", "apply_fixes", "check", "default_model", "fix", "resolve"]
+__all__ = ["Report", "apply_fixes", "check", "fix", "resolve"]
 
 
 @dataclass
@@ -34,30 +34,28 @@ class Report:
     fixed_text: str = field(repr=False)
 
 
-def check(text: str, rules: Sequence[Rule] | None = None, *, model: ModelDetector | bool = False) -> Report:
-    """Run the rules (and the learned detector if ``model``) on ``text`` and return a :class:`Report`.
+def check(text: str, rules: Sequence[Rule] | None = None, *, model: Detector | bool | str | Path = False) -> Report:
+    """Run the rules on ``text`` and return a :class:`Report`.
 
-    ``model=True`` uses the shipped model, loaded once per process; a :class:`ModelDetector`
-    may be passed instead. The default runs the rules only and never imports torch.
+    Rules that need the model (MT201) run only when ``model`` is given: ``True`` for the
+    default tier, a tier name (``"full"``, ``"fast"``, ``"rules"``), a bundle folder, or a loaded
+    :class:`~detector.learned.detector.Detector`; bundles load once per process
+    (:func:`detector.learned.load`). The default runs the rules only and never imports torch.
     """
     doc = Document(text)
     chosen = select() if rules is None else rules
-    findings = [f for rule in chosen for f in rule.check(doc)]
-    if model:
-        detector = default_model() if model is True else model
-        findings += detector.check(doc, findings)
-    settled = settle(text, findings, lambda t: [f for rule in chosen for f in rule.check(Document(t))])
+    findings = [f for rule in chosen if not rule.needs_model for f in rule.check(doc)]
+    learned = [rule for rule in chosen if rule.needs_model]
+    if learned and doc.sentences and model is not False and model != "rules":
+        from detector import learned as bundles
+
+        detector = bundles.load() if model is True else bundles.load(model) if isinstance(model, (str, Path)) else model
+        findings += [f for rule in learned for f in rule.check(doc, detector)]
+    mechanical = [rule for rule in chosen if not rule.needs_model]
+    settled = settle(text, findings, lambda t: [f for rule in mechanical for f in rule.check(Document(t))])
     findings += settled.chained
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     return Report(text, findings, doc, settled.accepted, settled.text)
-
-
-@cache
-def default_model() -> ModelDetector:
-    """The model shipped in ``detector/model/weights`` (loads torch and MiniLM on first call)."""
-    from detector.model.scorer import load
-
-    return load()
 
 
 def fix(text: str, rules: Sequence[Rule] | None = None) -> str:

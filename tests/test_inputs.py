@@ -70,7 +70,10 @@ def test_missing_model_extra_names_the_extra(tmp_path, capsys, monkeypatch) -> N
     def no_torch(*args, **kwargs):
         raise ModuleNotFoundError("No module named 'torch'", name="torch")
 
-    monkeypatch.setattr("detector.model.scorer.load", no_torch)
+    import detector.learned
+
+    monkeypatch.setattr(detector.learned, "_load", detector.learned._load.__wrapped__)
+    monkeypatch.setattr("detector.learned.bundle.source_type", no_torch)
     code, _, err = run(capsys, "check", str(path))
     assert code == 2 and "mtlint[model]" in err and "torch" in err and "--no-model" in err
 

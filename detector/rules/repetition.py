@@ -11,11 +11,11 @@ boundary where the sentence was re-ordered.
 **Example.** "the Pentagon said. said before" → "the Pentagon said before".
 
 **False positives.** Legitimate doubles ("had had", "that that", "Bora Bora", "Duran Duran")
-are listed in ``data/legit-doubles.txt``; identical short capitalized rare words are read as
+are listed in ``wordlists/legit-doubles.txt``; identical short capitalized rare words are read as
 names ("Li Li", "Dong Dong"; but "Hegseth Hegseth" is flagged), as are short identical
 capitalized words after a title or a given name ("Mr. Kim Kim", "the band Talk Talk",
-``data/name-titles.txt``); a repetition right after a chant or a cry ("they chanted USA USA",
-``data/chant-cues.txt``) is intended; numbers are ignored. A capitalized name-word before its lower-case double ("Will
+``wordlists/name-titles.txt``); a repetition right after a chant or a cry ("they chanted USA USA",
+``wordlists/chant-cues.txt``) is intended; numbers are ignored. A capitalized name-word before its lower-case double ("Will
 will", "May may") is a repetition only if it cannot be a name: it is not sentence-initial, does
 not follow a given name, title or month context ("Theresa May may", "Mrs May may", "due in May
 may"), and is not used as a name elsewhere in the document. Free relatives ("What he did did
