@@ -20,7 +20,9 @@ CHAINED = " (This shows once the fixes next to it are applied.)"
 
 
 def resolve(findings: Iterable[Finding]) -> list[Finding]:
-    """Keep fixable findings that do not overlap a more confident one, sorted by offset.
+    """Keep safe, fixable findings that do not overlap a more confident one, sorted by offset.
+
+    Unsafe fixes (a model's suggested rewrite) are shown by ``check`` but never applied.
 
     Greedy by confidence; each candidate is tested against its two neighbours among the spans
     kept so far (which never overlap, so they are sorted by start and by end).
@@ -28,7 +30,7 @@ def resolve(findings: Iterable[Finding]) -> list[Finding]:
     spans: list[tuple[int, int]] = []
     kept: list[Finding] = []
     for f in sorted(findings, key=lambda f: (-f.confidence, f.start, f.end)):
-        if not f.replacements:
+        if not f.replacements or not f.safe:
             continue
         span = (f.start, f.end)
         i = bisect.bisect_left(spans, span)
