@@ -23,6 +23,7 @@ Evidence = list[list[tuple[int, int, float]]]
 SOURCE_TYPES: dict[str, str] = {
     "minilm": "detector.learned.sources.minilm:MiniLMSource",
     "cheap": "detector.learned.sources.cheap:CheapSource",
+    "lm": "detector.learned.sources.lm:LMSource",
 }
 
 
