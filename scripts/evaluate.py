@@ -3,11 +3,19 @@
 Usage:
     python scripts/evaluate.py [--model full|fast|BUNDLE] [--corpus build/corpus]
         [--mt ../shared/data/mt-en-dev] [--data extra.jsonl ...] [--json out.json]
+    python scripts/evaluate.py --model full --evidence /work/scratch/lm/evidence [--zh ../shared/data/mt-zh-en] [--cap 400]
+
+``--evidence`` serves the frozen language model's per-token evidence from the cache
+``scripts/lm_cache.py`` wrote (the same numbers the model computes; sentences not cached are
+computed), and ``--cap`` limits mt-en-dev dev and the synthetic test set to about that many
+sentences (and mt-zh-en dev to whole segments up to it).
 
 Sets (each only if present; none was trained on):
 - ``synthetic-test``: ``<corpus>/test.jsonl`` (documents held out from training);
 - ``handwritten``: ``corpus/handwritten.jsonl`` (never trained on);
 - ``mt-en-dev-dev``: the dev split of mt-en-dev (labels 0/1; per language pair);
+- ``mt-zh-en-dev``: the dev segments of mt-zh-en (label 1 = a Major error), with ROC AUC for
+  visible Major errors against clean, within length bins, and within-segment pair accuracy;
 - any ``--data`` JSONL in the corpus schema;
 - ``clean-news``: the clean sentences of ``synthetic-test`` (false-positive rate);
 - ``seed``: the seed article against ``tests/data/seed_annotation.tsv``.
@@ -27,6 +35,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import defaultdict
+from dataclasses import fields
 from pathlib import Path
 
 import numpy as np
@@ -37,7 +46,14 @@ from detector.learned.combiner import Combiner
 from detector.learned.detector import localize
 from detector.learned.sources.cheap import CheapSource
 from detector.training.data import Labelled, load_corpus, load_mt_en_dev
-from detector.training.metrics import pair_accuracy, sentence_metrics, span_metrics
+from detector.training.lm_data import by_segments, load_mt_zh_en, spread
+from detector.training.metrics import (
+    binned_roc_auc,
+    group_pair_accuracy,
+    pair_accuracy,
+    sentence_metrics,
+    span_metrics,
+)
 from detector.training.pipeline import choose_threshold, fit_items, reportable_items
 from detector.training.recipe import Recipe, recipe_from_dict
 
@@ -151,6 +167,37 @@ def evaluate_set(name: str, items: list[Labelled], model, base, visibility: dict
     return out
 
 
+def zh_metrics(items: list[Labelled], model) -> dict:
+    """mt-zh-en: visible Major errors against clean, within length bins, and within segments; model and length."""
+    items = reportable_items(items)
+    texts = [i.text for i in items]
+    y = np.array([i.label for i in items])
+    p, _ = model.probabilities(texts)
+    n = length(texts)
+    visible = np.array([i.label == 0 or i.extra.get("visible", False) for i in items])
+    segments = [i.extra["seg"] for i in items]
+    out = {}
+    for name, q in (("model", p), ("length", n)):
+        out[name] = {
+            "visible_roc_auc": sentence_metrics(y[visible], q[visible], np.inf)["roc_auc"],
+            "binned_roc_auc": binned_roc_auc(y, q, n),
+            "visible_binned_roc_auc": binned_roc_auc(y[visible], q[visible], n[visible]),
+            **group_pair_accuracy(segments, y, q),
+        }
+    return out
+
+
+def use_evidence_cache(model, folder: Path) -> None:
+    """Serve the LM source's evidence from the cache in ``folder`` (missing sentences are computed)."""
+    from detector.learned.smollm import load_lm
+    from detector.training.lm_cache import load_evidence
+    from detector.training.lm_recipe import CachedLM
+
+    for source in model.sources:
+        if source.name == "lm":
+            source._lm = CachedLM(load_evidence(folder, layers=(source.config.layer,)), load_lm)
+
+
 def evaluate_seed(model, annotation: Path, seed: Path) -> dict:
     text = seed.read_text(encoding="utf-8")
     labels = tsv_rows(annotation)
@@ -180,20 +227,30 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
     parser.add_argument("--mt", type=Path, default=ROOT.parent / "shared/data/mt-en-dev")
     parser.add_argument("--data", type=Path, action="append", default=[])
+    parser.add_argument("--zh", type=Path, default=ROOT.parent / "shared/data/mt-zh-en")
+    parser.add_argument("--evidence", type=Path, help="cached LM evidence (scripts/lm_cache.py)")
+    parser.add_argument("--cap", type=int, help="about this many sentences of the large dev/test sets")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
     model = learned.load(args.model)
-    recipe = recipe_from_dict({**model.recipe, "corpus": str(args.corpus), "mt": str(args.mt) if args.mt.exists() else None})
+    if args.evidence:
+        use_evidence_cache(model, args.evidence)
+    cap = (lambda items: spread(items, args.cap)) if args.cap else (lambda items: items)
+    known = {f.name for f in fields(Recipe)}  # the full tier records its own recipe (detector.training.lm_recipe)
+    recipe = recipe_from_dict({**{k: v for k, v in model.recipe.items() if k in known}, "corpus": str(args.corpus), "mt": str(args.mt) if args.mt.exists() else None})
     base = baselines(recipe)
     sets: list[tuple[str, list[Labelled]]] = []
     if (args.corpus / "test.jsonl").exists():
-        test = load_corpus(args.corpus / "test.jsonl")
+        test = cap(load_corpus(args.corpus / "test.jsonl"))
         sets.append(("synthetic-test", test))
     if (ROOT / "corpus/handwritten.jsonl").exists():
         sets.append(("handwritten", load_corpus(ROOT / "corpus/handwritten.jsonl")))
     if args.mt.exists():
-        sets.append(("mt-en-dev-dev", load_mt_en_dev(args.mt, "dev")))
+        sets.append(("mt-en-dev-dev", cap(load_mt_en_dev(args.mt, "dev"))))
+    if args.zh.exists():
+        zh = load_mt_zh_en(args.zh, "dev")
+        sets.append(("mt-zh-en-dev", by_segments(zh, args.cap) if args.cap else zh))
     sets += [(path.stem, load_corpus(path)) for path in args.data]
 
     visibility = read_visibility(ROOT / "corpus/handwritten_visibility.tsv")
@@ -216,6 +273,13 @@ def main() -> None:
             print(f"  visible to an editor: {verdict:<5} detected {v['recall']:.1%} of {v['n']}, ROC AUC against clean {v['roc_auc']:.3f}")
         for g, v in r.get("by_group", {}).items():
             print(f"  group {g:<12} model ROC {v['model']['roc_auc']:.3f} vs length ROC {v['length_roc_auc']:.3f}  flagged {v['model']['flag_rate']:.1%}")
+        if name == "mt-zh-en-dev":
+            r["zh"] = zh_metrics(items, model)
+            for who, v in r["zh"].items():
+                print(
+                    f"  {who:<8} visible-major vs clean ROC {v['visible_roc_auc']:.3f}  within length bins {v['binned_roc_auc']:.3f} "
+                    f"(visible {v['visible_binned_roc_auc']:.3f})  within-segment pairs {v['pair_accuracy']:.3f} of {v['pairs']}"
+                )
         if name == "synthetic-test":
             clean = reportable_items([i for i in items if i.label == 0])
             p, _ = model.probabilities([i.text for i in clean])

@@ -18,7 +18,13 @@ from detector.document import Document
 from detector.learned.smollm import load_lm
 from detector.training.data import load_corpus, load_mt_en_dev
 from detector.training.lm_cache import cache_evidence, load_texts
-from detector.training.lm_data import by_segments, fit_and_calibration, load_mt_zh_en, spread, threshold_news
+from detector.training.lm_data import (
+    by_segments,
+    fit_and_calibration,
+    load_mt_zh_en,
+    spread,
+    threshold_news,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")

@@ -58,7 +58,7 @@ def main() -> None:
         seed=args.seed,
     )
     lm = CachedLM(load_evidence(args.evidence, layers=(args.layer,)), load_lm)
-    log = lambda m: print(m, flush=True)  # noqa: E731
+    log = lambda m: print(m, flush=True)
     detector = refit_lm(args.out, recipe, lm, log) if args.refit else train_lm_detector(recipe, lm, log)
     bundle.save(args.out, detector)
     print(f"saved to {args.out}")

@@ -57,8 +57,8 @@ def test_loading_fails_clearly_on_a_missing_or_foreign_bundle(tmp_path: Path) ->
 
 def test_tiers_are_bundle_choices() -> None:
     assert bundle_path("rules") is None
-    assert bundle_path("full") == bundle_path("fast") == WEIGHTS / "minilm"
-    assert (bundle_path("full") / "manifest.json").is_file()
+    assert bundle_path("full") == WEIGHTS / "full" and bundle_path("fast") == WEIGHTS / "minilm"
+    assert (bundle_path("full") / "manifest.json").is_file() and (bundle_path("fast") / "manifest.json").is_file()
     assert bundle_path("some/folder") == Path("some/folder")
 
 

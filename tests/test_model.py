@@ -94,7 +94,7 @@ def test_merged_adapters_compute_the_same_function(offline) -> None:
 
 
 def test_shipped_model_scores_the_seed_offline(offline) -> None:
-    detector = learned.load("full")
+    detector = learned.load("fast")
     text = SEED.read_text(encoding="utf-8")
     report = check(text, model=detector)
     model = [f for f in report.findings if f.source == "model"]
@@ -160,12 +160,12 @@ def test_mt201_examples_with_the_shipped_model(offline) -> None:
     from detector.rules import garbled
 
     for text in garbled.RULE.examples_fail:
-        findings = check(text, [garbled.RULE], model="full").findings
+        findings = check(text, [garbled.RULE], model="fast").findings
         assert findings and all(f.rule == "MT201" and f.replacements == () and not f.safe for f in findings), text
         if text in MT201_SPANS:
             assert [text[f.start : f.end] for f in findings] == MT201_SPANS[text]
     for text in garbled.RULE.examples_pass:
-        assert check(text, [garbled.RULE], model="full").findings == [], text
+        assert check(text, [garbled.RULE], model="fast").findings == [], text
 
 
 def test_select_and_ignore_mt201_on_the_seed() -> None:
@@ -184,7 +184,7 @@ def test_select_and_ignore_mt201_on_the_seed() -> None:
 
 def test_lone_surrogates_do_not_break_the_model(offline) -> None:
     text = "The council to the budget approved on Tuesday has \ud800. It met."
-    report = check(text, model="full")
+    report = check(text, model="fast")
     assert all(0 <= f.start <= f.end <= len(text) for f in report.findings)
 
 

@@ -4,7 +4,7 @@ Importing this package is cheap; torch is imported only when a bundle with a tor
 loaded. Nothing here imports :mod:`detector.training`.
 
 Tiers are bundle choices (:data:`TIERS`), not code paths: ``full`` and ``fast`` name bundles
-under ``weights/`` (``full`` = ``fast`` until a language-model source ships), ``rules`` means no
+under ``weights/`` (``full``: SmolLM2 + MiniLM + cheap features; ``fast``: MiniLM + cheap), ``rules`` means no
 model. :func:`load` is the one lazy, once-per-process loader used by the API and the CLI.
 """
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from detector.learned.detector import Detector
 
 WEIGHTS = Path(__file__).resolve().parent / "weights"
-TIERS: dict[str, str | None] = {"full": "minilm", "fast": "minilm", "rules": None}
+TIERS: dict[str, str | None] = {"full": "full", "fast": "minilm", "rules": None}
 DEFAULT_TIER = "full"
 
 

@@ -19,7 +19,13 @@ import zlib
 from pathlib import Path
 
 from detector.spans import Span
-from detector.training.data import Labelled, hash_split, load_corpus, load_mt_en_dev, read_jsonl
+from detector.training.data import (
+    Labelled,
+    hash_split,
+    load_corpus,
+    load_mt_en_dev,
+    read_jsonl,
+)
 from detector.training.pipeline import CALIBRATION_SHARE
 
 DEV_SHARE = 0.2

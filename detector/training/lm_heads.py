@@ -17,7 +17,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.learned.smollm import TokenEvidence
-from detector.learned.sources.lm import HeadConfig, LMSource, build_heads, collate, token_features
+from detector.learned.sources.lm import (
+    HeadConfig,
+    LMSource,
+    build_heads,
+    collate,
+    token_features,
+)
 
 IGNORE = -1.0
 

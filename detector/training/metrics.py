@@ -64,3 +64,27 @@ def pair_accuracy(pairs: Sequence[str | None], y: np.ndarray, p: np.ndarray) -> 
         if pair in clean and label == 1
     ]
     return {"pairs": len(wins), "pair_accuracy": float(np.mean(wins)) if wins else float("nan")}
+
+
+def group_pair_accuracy(groups: Sequence[str], y: np.ndarray, p: np.ndarray) -> dict[str, float]:
+    """Share of (garbled, clean) combinations within each group (e.g. one source segment) ranked right; ties half."""
+    by: dict[str, tuple[list[float], list[float]]] = {}
+    for g, label, score in zip(groups, y, p):
+        by.setdefault(g, ([], []))[int(label)].append(float(score))
+    wins = [1.0 if b > c else 0.5 if b == c else 0.0 for clean, bad in by.values() for b in bad for c in clean]
+    return {"pairs": len(wins), "pair_accuracy": float(np.mean(wins)) if wins else float("nan")}
+
+
+def binned_roc_auc(y: np.ndarray, p: np.ndarray, lengths: np.ndarray, bins: int = 5) -> float:
+    """ROC AUC within length quantile bins, averaged with weights by bin size (length cannot help)."""
+    from sklearn.metrics import roc_auc_score
+
+    edges = np.quantile(lengths, np.linspace(0, 1, bins + 1)[1:-1])
+    which = np.searchsorted(edges, lengths, side="right")
+    aucs, weights = [], []
+    for b in range(bins):
+        ix = which == b
+        if 0 < y[ix].sum() < ix.sum():
+            aucs.append(roc_auc_score(y[ix], p[ix]))
+            weights.append(ix.sum())
+    return float(np.average(aucs, weights=weights)) if aucs else float("nan")

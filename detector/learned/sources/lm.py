@@ -27,6 +27,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
+import torch
+from torch import nn
 
 from detector.document import WORD_RE
 from detector.learned.smollm import LM, TokenEvidence
@@ -85,11 +87,8 @@ def sentence_stats(ev: TokenEvidence, config: HeadConfig) -> tuple[float, float,
     return float(s.mean()), float(s.max()), float(s.sum()), float(np.maximum(s - ev.entropy, 0).sum())
 
 
-def build_heads(config: HeadConfig) -> object:
-    """The torch module of the heads (imported lazily)."""
-    import torch
-    from torch import nn
-
+def build_heads(config: HeadConfig) -> nn.Module:
+    """The torch module of the heads."""
     class Heads(nn.Module):
         def __init__(self) -> None:
             super().__init__()
@@ -115,10 +114,8 @@ def build_heads(config: HeadConfig) -> object:
     return Heads()
 
 
-def collate(features: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[object, object, object]:
+def collate(features: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Pad a batch of (scalars, hidden) to tensors (B, T, ·) and a (B, T) mask."""
-    import torch
-
     width = max(1, max(len(s) for s, _ in features))
     b, h = len(features), features[0][1].shape[1]
     scalars = torch.zeros(b, width, N_SCALARS)
@@ -169,8 +166,6 @@ class LMSource:
 
     def score_evidence(self, evidence: Sequence[TokenEvidence], batch_size: int = 64) -> tuple[np.ndarray, Evidence]:
         """The same as :meth:`score`, from evidence already computed (training reuses its cache)."""
-        import torch
-
         feats = np.zeros((len(evidence), len(self.columns)), dtype=np.float32)
         tokens: Evidence = [[] for _ in evidence]
         self.heads.eval()
@@ -203,6 +198,7 @@ class LMSource:
         folder = Path(folder)
         meta = json.loads((folder / "lm_source.json").read_text(encoding="utf-8"))
         config = HeadConfig(**meta["config"])
-        heads = build_heads(config)
+        with torch.random.fork_rng(devices=[]):  # initializing the modules must not move torch's global RNG
+            heads = build_heads(config)
         heads.load_state_dict(load_file(str(folder / "lm_heads.safetensors")))
         return cls(config, heads.eval(), lm)
