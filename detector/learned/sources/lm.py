@@ -31,7 +31,7 @@ import torch
 from torch import nn
 
 from detector.document import WORD_RE
-from detector.learned.smollm import LM, TokenEvidence
+from detector.learned.smollm import LM, LMUnavailable, TokenEvidence, gguf_path
 from detector.learned.sources import Evidence
 from detector.resources import zipf as word_zipf
 
@@ -193,8 +193,14 @@ class LMSource:
 
     @classmethod
     def load(cls, folder: Path, lm: LM | None = None) -> LMSource:
+        """The heads in ``folder``; without ``lm`` the installed SmolLM2 must be there (a ValueError says how to install it)."""
         from safetensors.torch import load_file
 
+        if lm is None:
+            try:
+                gguf_path()
+            except LMUnavailable as e:
+                raise ValueError(f"the model's 'lm' source: {e}") from None
         folder = Path(folder)
         meta = json.loads((folder / "lm_source.json").read_text(encoding="utf-8"))
         config = HeadConfig(**meta["config"])
