@@ -17,6 +17,7 @@ from detector.api import check, fix
 from detector.findings import Rule
 from detector.formats import FORMATS, FileResult
 from detector.rules import RULES, select
+from detector.server.cli import register as register_serve
 from detector.model.scorer import WEIGHTS
 from detector.textio import STDIN, InputError, Source, atomic_write, expand_paths, read_source
 
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules", help="list the rules")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run_rules)
+    register_serve(sub)
     return parser
 
 

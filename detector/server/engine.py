@@ -1,0 +1,103 @@
+"""The detector behind the server: rules always, the learned model loaded once and batched.
+
+Every method here is synchronous and runs on the server's request threads. The model's
+sentence scoring is routed through one :class:`~detector.server.batcher.Batcher`, so
+sentences of requests that arrive together are scored in one forward pass.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+
+from detector.api import Report, check, fix
+from detector.findings import Rule
+from detector.server.batcher import Batcher
+
+Scored = tuple[object, object]  # (probabilities, network scores) as ModelDetector.probabilities returns
+
+
+class Engine:
+    """Loads the model in ``folder`` once (``None``: rules only) and answers check/fix calls."""
+
+    def __init__(self, folder: Path | None, on_batch: Callable[[int, int], None] | None = None) -> None:
+        self.folder = folder
+        self._on_batch = on_batch
+        self._lock = threading.Lock()
+        self._detector: object | None = None
+        self._batcher: Batcher | None = None
+        self.load_seconds: float | None = None
+        self.info: dict = {}
+
+    @property
+    def has_model(self) -> bool:
+        return self.folder is not None
+
+    @property
+    def loaded(self) -> bool:
+        return self._detector is not None
+
+    @property
+    def queue_depth(self) -> tuple[int, int]:
+        """(requests, sentences) waiting for the model worker."""
+        return self._batcher.queue_depth if self._batcher else (0, 0)
+
+    def detector(self) -> object:
+        """The model with its scoring routed through the batcher; loads it on first call."""
+        with self._lock:
+            if self._detector is None:
+                from detector.model.scorer import load
+
+                began = time.perf_counter()
+                real = load(self.folder)
+                self.load_seconds = round(time.perf_counter() - began, 2)
+                self.info = dict(getattr(real, "info", {}) or {})
+                self._batcher = Batcher(
+                    lambda items: real.probabilities([t for t, _ in items], [h for _, h in items]),
+                    _split,
+                    on_batch=self._on_batch,
+                )
+                batched = copy.copy(real)
+                batched.probabilities = self._batched_probabilities(real)  # type: ignore[attr-defined]
+                self._detector = batched
+            return self._detector
+
+    def _batched_probabilities(self, real: object) -> Callable[..., Scored]:
+        def probabilities(texts: Sequence[str], rule_hits: Sequence[int] | None = None) -> Scored:
+            if not texts:
+                return real.probabilities([], [])  # type: ignore[attr-defined]
+            assert self._batcher is not None
+            return self._batcher.submit(list(zip(texts, rule_hits or [0] * len(texts))))
+
+        return probabilities
+
+    def check(self, text: str, rules: Sequence[Rule], use_model: bool) -> Report:
+        """``detector.api.check`` with the shared model when ``use_model``."""
+        detector = self.detector() if use_model and text.strip() else False
+        return check(text, rules, model=detector)
+
+    def fix(self, text: str, rules: Sequence[Rule], unsafe: bool) -> tuple[str, Report]:
+        """The fixed text and the report whose accepted findings were applied first.
+
+        Safe fixes are exactly ``mtlint fix``'s (rules only). ``unsafe`` also applies the
+        model's suggested replacements (first pass), then the safe fixes on the result.
+        """
+        report = self.check(text, rules, use_model=unsafe)
+        return fix(report.fixed_text if unsafe else text, rules), report
+
+    def close(self) -> None:
+        """Stop the model worker after the batches already queued."""
+        if self._batcher is not None:
+            self._batcher.close()
+
+
+def _split(result: Scored, start: int, end: int) -> Scored:
+    """One caller's rows of a batch result: the probabilities and each per-sentence score field."""
+    probs, scores = result
+    if is_dataclass(scores):
+        scores = type(scores)(**{f.name: getattr(scores, f.name)[start:end] for f in fields(scores)})
+    return probs[start:end], scores  # type: ignore[index]
