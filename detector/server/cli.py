@@ -89,8 +89,7 @@ def run_serve(args: argparse.Namespace) -> int:
         timeout_graceful_shutdown=settings.graceful_s,
     )
     server = uvicorn.Server(config)
-    server.run(sockets=[sock])
-    _log("stopped")
+    server.run(sockets=[sock])  # on SIGTERM: stop accepting, finish in-flight requests, exit
     return EXIT_OK if server.started else EXIT_ERROR
 
 
