@@ -392,3 +392,50 @@ def test_quantile_nearest_rank():
 def test_settings_refuse_nonsense_limits():
     with pytest.raises(ValueError, match="max-concurrency"):
         Settings(max_concurrency=0)
+
+
+# -- the learned model (needs torch and the shipped weights) ----------------------------------
+
+
+def _has_model() -> bool:
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    from detector.model.scorer import WEIGHTS
+
+    return (WEIGHTS / "model.json").exists()
+
+
+@pytest.mark.skipif(not _has_model(), reason="needs torch and the shipped model")
+def test_model_tier_equals_cli_and_batches_concurrent_requests(seed_text):
+    with ServerProcess([], cwd=ROOT) as s:
+        health = json.loads(call(s.url, "/health")[2])
+        assert health["model"]["enabled"] and health["model"]["loaded"] and health["model"]["load_seconds"] > 0
+        status, _, body = call(s.url, "/v1/check", {"text": seed_text, "name": SEED_REL})
+        assert status == 200 and body.decode() == cli("check", "--format", "json", SEED_REL)
+        assert any(f["rule"] == "MT201" for f in json.loads(body)["files"][0]["findings"])
+        assert json.loads(call(s.url, "/v1/check", {"text": seed_text, "model": False})[2])["files"][0]["findings"] == [
+            f for f in json.loads(body)["files"][0]["findings"] if f["source"] == "rule"
+        ]
+
+        paragraphs = [p for p in seed_text.split("\n") if p.strip()][:8]  # 8 = the default concurrency limit
+        alone = [json.loads(call(s.url, "/v1/check", {"text": p})[2])["files"][0]["findings"] for p in paragraphs]
+        together: dict[int, list] = {}
+
+        def client(i: int) -> None:
+            together[i] = json.loads(call(s.url, "/v1/check", {"text": paragraphs[i]})[2])["files"][0]["findings"]
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(len(paragraphs))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        for i, expected in enumerate(alone):  # batched with strangers, scored the same (padding aside)
+            got = together[i]
+            assert [(f["rule"], f["start"], f["end"]) for f in got] == [(f["rule"], f["start"], f["end"]) for f in expected]
+            assert all(abs(a["confidence"] - b["confidence"]) <= 0.002 for a, b in zip(got, expected))
+        metrics = call(s.url, "/metrics")[2].decode()
+        value = {line.split()[0]: float(line.split()[1]) for line in metrics.splitlines() if line.startswith("mtlint_model_batch")}
+        assert value["mtlint_model_batch_requests_total"] == 1 + 2 * len(paragraphs)  # every model call went through the worker (model: false makes none)
+        assert value["mtlint_model_batches_total"] < value["mtlint_model_batch_requests_total"]  # and some were gathered
