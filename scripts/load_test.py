@@ -7,7 +7,8 @@ article, one after another. It stops by itself: after N x M requests or ``--max-
 
 Reports latency percentiles (p50/p95/p99), articles/s and sentences/s, failed requests by
 status, the server's resident memory sampled over the run (and its peak), and the model
-worker's batches. Exits 1 if any request failed while the clients stayed within the
+worker's batches; ``--baseline K`` adds the p50 of K in-process ``check()`` calls after the
+server has stopped, to separate the server's overhead from the detector's time. Exits 1 if any request failed while the clients stayed within the
 server's concurrency limit. No traffic leaves 127.0.0.1.
 
     python scripts/load_test.py --tier rules --clients 4 --requests 200
@@ -62,6 +63,24 @@ def model_counters(url: str) -> dict[str, float]:
     return {line.split()[0]: float(line.split()[1]) for line in text.splitlines() if line.startswith("mtlint_model_batch")}
 
 
+def in_process(text: str, tier: str, model: Path | None, times: int) -> list[float]:
+    """Latencies of ``check`` on ``text`` in this process (after one warm-up call): the baseline."""
+    from detector.api import check
+
+    detector: object = False
+    if tier == "model":
+        from detector.model.scorer import WEIGHTS, load
+
+        detector = load(model or WEIGHTS)
+    check(text, model=detector)
+    latencies = []
+    for _ in range(times):
+        t0 = time.perf_counter()
+        check(text, model=detector)
+        latencies.append(time.perf_counter() - t0)
+    return sorted(latencies)
+
+
 def run(args: argparse.Namespace) -> dict[str, object]:
     text = Path(args.text).read_text(encoding="utf-8")
     body = json.dumps({"text": text}).encode()
@@ -113,6 +132,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         peak = rss_mb(server.pid, "VmHWM")
     latencies.sort()
     ok = statuses[200]
+    baseline = in_process(text, args.tier, args.model, args.baseline) if args.baseline else []
     batches = after["mtlint_model_batches_total"] - before["mtlint_model_batches_total"]
     batched_sentences = after["mtlint_model_batch_sentences_total"] - before["mtlint_model_batch_sentences_total"]
     return {
@@ -127,6 +147,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "p95_s": round(quantile(latencies, 0.95), 4),
         "p99_s": round(quantile(latencies, 0.99), 4),
         "max_s": round(latencies[-1], 4) if latencies else None,
+        "in_process_p50_s": round(quantile(baseline, 0.5), 4) if baseline else None,
         "wall_s": round(wall, 2),
         "articles_per_s": round(ok / wall, 2),
         "sentences_per_s": round(ok * sentences / wall, 1),
@@ -145,6 +166,7 @@ def main() -> int:
     parser.add_argument("--text", default=str(SEED), help="the article to send (default: the seed, 38 sentences)")
     parser.add_argument("--max-concurrency", type=int, default=Settings().max_concurrency, help="the server's limit")
     parser.add_argument("--max-seconds", type=float, default=600, help="stop sending after this long")
+    parser.add_argument("--baseline", type=int, default=0, metavar="K", help="after the run, time K in-process check() calls of the article (same machine state)")
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()
     if args.clients < 1 or args.requests < 1:

@@ -389,6 +389,22 @@ def test_quantile_nearest_rank():
     assert quantile(values, 0.5) == values[9] and quantile(values, 0.95) == values[18] and quantile([3.0], 0.99) == 3.0
 
 
+def test_rules_only_server_never_imports_torch():
+    code = (
+        "import sys, asyncio\n"
+        "from detector.server.cli import run_serve\n"
+        "from detector.server.app import build_app\n"
+        "from detector.server.engine import Engine\n"
+        "from detector.server.settings import Settings\n"
+        "from detector.rules import select\n"
+        "build_app(Settings(model=None))\n"
+        "Engine(None).check('He said said it.', select(), use_model=False)\n"
+        "print('torch' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "False", done.stderr
+
+
 def test_settings_refuse_nonsense_limits():
     with pytest.raises(ValueError, match="max-concurrency"):
         Settings(max_concurrency=0)
@@ -439,3 +455,13 @@ def test_model_tier_equals_cli_and_batches_concurrent_requests(seed_text):
         value = {line.split()[0]: float(line.split()[1]) for line in metrics.splitlines() if line.startswith("mtlint_model_batch")}
         assert value["mtlint_model_batch_requests_total"] == 1 + 2 * len(paragraphs)  # every model call went through the worker (model: false makes none)
         assert value["mtlint_model_batches_total"] < value["mtlint_model_batch_requests_total"]  # and some were gathered
+
+
+@pytest.mark.skipif(not _has_model(), reason="needs torch and the shipped model")
+def test_lazy_loads_the_model_on_the_first_request_that_needs_it():
+    with ServerProcess(["--lazy"], cwd=ROOT) as s:
+        assert json.loads(call(s.url, "/health")[2])["model"]["loaded"] is False
+        assert call(s.url, "/v1/check", {"text": "He said said it.", "model": False})[0] == 200
+        assert json.loads(call(s.url, "/health")[2])["model"]["loaded"] is False
+        assert call(s.url, "/v1/check", {"text": "He said said it."})[0] == 200
+        assert json.loads(call(s.url, "/health")[2])["model"]["loaded"] is True

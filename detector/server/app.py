@@ -147,13 +147,18 @@ def build_app(settings: Settings, engine: Engine | None = None, metrics: Metrics
     if settings.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"], allow_headers=["Authorization", "Content-Type"]))
     middleware.append(Middleware(Guard, settings=settings, metrics=metrics))
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers={HTTPException: http_error})
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan, exception_handlers={HTTPException: http_error, Exception: internal_error})
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     """Starlette's own 404/405 in the API's error shape."""
     assert isinstance(exc, HTTPException)
     return error_response(exc.status_code, exc.detail, dict(exc.headers or {}))
+
+
+async def internal_error(request: Request, exc: Exception) -> Response:
+    """A bug: the client gets the error shape without details; uvicorn logs the traceback."""
+    return error_response(500, "internal server error (details are in the server log)")
 
 
 def openapi_document() -> dict:
