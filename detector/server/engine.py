@@ -96,8 +96,13 @@ class Engine:
 
 
 def _split(result: Scored, start: int, end: int) -> Scored:
-    """One caller's rows of a batch result: the probabilities and each per-sentence score field."""
-    probs, scores = result
-    if is_dataclass(scores):
-        scores = type(scores)(**{f.name: getattr(scores, f.name)[start:end] for f in fields(scores)})
-    return probs[start:end], scores  # type: ignore[index]
+    """One caller's rows of a batch result: the probabilities and the per-sentence evidence.
+
+    The evidence is a list (a row per sentence) or a dataclass of such columns.
+    """
+    probs, evidence = result
+    if is_dataclass(evidence):
+        evidence = type(evidence)(**{f.name: getattr(evidence, f.name)[start:end] for f in fields(evidence)})
+    else:
+        evidence = evidence[start:end]  # type: ignore[index]
+    return probs[start:end], evidence  # type: ignore[index]
