@@ -451,6 +451,8 @@ def test_model_tier_equals_cli_and_batches_concurrent_requests(seed_text):
             got = together[i]
             assert [(f["rule"], f["start"], f["end"]) for f in got] == [(f["rule"], f["start"], f["end"]) for f in expected]
             assert all(abs(a["confidence"] - b["confidence"]) <= 0.002 for a, b in zip(got, expected))
+        records = json.loads(call(s.url, "/v1/score", {"texts": paragraphs})[2])["records"]
+        assert [(r["flagged"], sum(r["counts"].values())) for r in records] == [(bool(a), len(a)) for a in alone]
         metrics = call(s.url, "/metrics")[2].decode()
         value = {line.split()[0]: float(line.split()[1]) for line in metrics.splitlines() if line.startswith("mtlint_model_batch")}
         assert value["mtlint_model_batch_requests_total"] >= len(paragraphs)  # the model's scoring went through the worker
