@@ -407,6 +407,8 @@ def test_rules_only_server_never_imports_torch():
 def test_settings_refuse_nonsense_limits():
     with pytest.raises(ValueError, match="max-concurrency"):
         Settings(max_concurrency=0)
+    with pytest.raises(ValueError, match="port must be between 0 and 65535"):
+        Settings(port=70000)
 
 
 # -- the learned model (needs torch and the shipped weights) ----------------------------------

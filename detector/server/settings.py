@@ -29,6 +29,8 @@ class Settings:
         for name in ("max_body_bytes", "max_text_chars", "max_batch_texts", "max_concurrency"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name.replace('_', '-')} must be at least 1")
+        if not 0 <= self.port <= 65535:
+            raise ValueError(f"port must be between 0 and 65535 (got {self.port})")
         if self.timeout_s <= 0:
             raise ValueError("timeout must be positive")
 
