@@ -1,6 +1,6 @@
 """Bounded load test of ``mtlint serve`` on loopback: N clients x M requests of one article.
 
-Starts its own server (``--tier rules`` or ``--tier model``, optionally ``--model DIR``) on
+Starts its own server (``--tier rules|fast|full``, or ``--model DIR`` for a bundle folder) on
 127.0.0.1 at a free port, warms it up (one request per client, not counted), then runs
 ``--clients`` threads that each send ``--requests`` ``POST /v1/check`` requests of the
 article, one after another. It stops by itself: after N x M requests or ``--max-seconds``.
@@ -12,7 +12,7 @@ server has stopped, to separate the server's overhead from the detector's time. 
 server's concurrency limit. No traffic leaves 127.0.0.1.
 
     python scripts/load_test.py --tier rules --clients 4 --requests 200
-    python scripts/load_test.py --tier model --clients 4 --requests 10
+    python scripts/load_test.py --tier fast --clients 4 --requests 10
 """
 
 from __future__ import annotations
@@ -72,10 +72,10 @@ def in_process(text: str, tier: str, model: Path | None, times: int) -> list[flo
     from detector.api import check
 
     detector: object = False
-    if tier == "model":
-        from detector.model.scorer import WEIGHTS, load
+    if tier != "rules":
+        from detector import learned
 
-        detector = load(model or WEIGHTS)
+        detector = learned.load(str(model) if model else tier)
     latencies: list[float] = []
 
     def calls() -> None:  # on a thread, as the server's model worker runs (torch is faster there on a busy machine)
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     text = Path(args.text).read_text(encoding="utf-8")
     body = json.dumps({"text": text}).encode()
     sentences = len(Document(text).sentences)
-    server_args = ["--no-model"] if args.tier == "rules" else (["--model", str(args.model)] if args.model else [])
+    server_args = ["--model", str(args.model) if args.model else args.tier]
     server_args += ["--max-concurrency", str(args.max_concurrency)]
     with ServerProcess(server_args, cwd=ROOT) as server:
         rss_idle = rss_mb(server.pid)
@@ -169,8 +169,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--tier", choices=("rules", "model"), default="rules", help="serve the rules only, or the learned model")
-    parser.add_argument("--model", type=Path, metavar="DIR", help="model folder for --tier model (default: the shipped one)")
+    parser.add_argument("--tier", choices=("rules", "fast", "full"), default="rules", help="the detector tier to serve")
+    parser.add_argument("--model", type=Path, metavar="DIR", help="serve this model bundle folder instead of a tier")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--requests", type=int, default=20, help="requests per client")
     parser.add_argument("--text", default=str(SEED), help="the article to send (default: the seed, 38 sentences)")

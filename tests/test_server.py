@@ -154,7 +154,7 @@ def test_health(server):
     status, _, body = call(server.url, "/health")
     doc = json.loads(body)
     assert status == 200 and doc["status"] == "ok" and doc["version"]
-    assert doc["model"] == {"enabled": False, "loaded": False, "folder": None, "load_seconds": None}
+    assert doc["model"] == {"enabled": False, "loaded": False, "tier": None, "load_seconds": None}
     assert doc["uptime_s"] > 0
 
 
@@ -419,9 +419,9 @@ def _has_model() -> bool:
         import torch  # noqa: F401
     except ImportError:
         return False
-    from detector.model.scorer import WEIGHTS
+    from detector.learned import WEIGHTS
 
-    return (WEIGHTS / "model.json").exists()
+    return (WEIGHTS / "minilm" / "manifest.json").exists()
 
 
 @pytest.mark.skipif(not _has_model(), reason="needs torch and the shipped model")

@@ -15,6 +15,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from importlib.resources import files
+from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -99,13 +100,12 @@ def build_app(settings: Settings, engine: Engine | None = None, metrics: Metrics
         return JSONResponse({"version": 1, "records": records})
 
     async def rules(request: Request) -> Response:
-        rows = [{"code": r.code, "name": r.name, "category": r.category, "severity": r.severity, "summary": r.summary} for r in RULES.values()]
+        rows = [{"code": r.code, "name": r.name, "category": r.category, "severity": r.severity, "needs_model": r.needs_model, "summary": r.summary} for r in RULES.values()]
         return JSONResponse(rows)
 
     async def health(request: Request) -> Response:
-        model = {"enabled": engine.has_model, "loaded": engine.loaded, "folder": None, "load_seconds": engine.load_seconds}
-        if engine.has_model:
-            model["folder"] = settings.model.name  # type: ignore[union-attr]  # a name, not the server's path layout
+        tier = None if settings.model is None else Path(settings.model).name  # a name, not the server's path layout
+        model = {"enabled": engine.has_model, "loaded": engine.loaded, "tier": tier, "load_seconds": engine.load_seconds}
         return JSONResponse({"status": "ok", "version": __version__, "uptime_s": round(time.monotonic() - started, 3), "model": model})
 
     async def metrics_text(request: Request) -> Response:

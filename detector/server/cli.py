@@ -7,6 +7,7 @@ import socket
 import sys
 from pathlib import Path
 
+from detector.learned import DEFAULT_TIER, TIERS
 from detector.server.settings import Settings, read_token
 
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -19,8 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--host", default=d.host, help=f"address to bind (default: {d.host}, this machine only)")
     p.add_argument("--port", type=int, default=d.port, help=f"port (default: {d.port}; 0 picks a free one)")
     model = p.add_mutually_exclusive_group()
-    model.add_argument("--no-model", action="store_true", help="rules only: do not load the learned detector (no torch)")
-    model.add_argument("--model", type=Path, metavar="DIR", help="serve the model saved in DIR (default: the shipped one)")
+    model.add_argument("--model", default=DEFAULT_TIER, metavar="TIER|DIR", help=f"detector tier ({', '.join(TIERS)}; default: {DEFAULT_TIER}) or a model bundle folder, loaded once")
+    model.add_argument("--no-model", dest="model", action="store_const", const="rules", help="rules only, the same as --model rules (never imports torch)")
     p.add_argument("--lazy", action="store_true", help="load the model on the first request that needs it, not at start")
     p.add_argument("--token-file", type=Path, metavar="FILE", help="require `Authorization: Bearer TOKEN` on /v1/ and /metrics; TOKEN is FILE's first line")
     p.add_argument("--max-body-bytes", type=int, default=d.max_body_bytes, metavar="N", help=f"largest request body (default: {d.max_body_bytes}); larger is 413")
@@ -38,7 +39,6 @@ def run_serve(args: argparse.Namespace) -> int:
     """Load the model, bind the socket, serve until SIGTERM or Ctrl-C."""
     import uvicorn
 
-    from detector.model.scorer import WEIGHTS
     from detector.server import accesslog
     from detector.server.app import build_app
     from detector.server.engine import Engine
@@ -48,7 +48,7 @@ def run_serve(args: argparse.Namespace) -> int:
         settings = Settings(
             host=args.host,
             port=args.port,
-            model=None if args.no_model else args.model or WEIGHTS,
+            model=None if args.model == "rules" else args.model,
             lazy=args.lazy,
             token=read_token(args.token_file) if args.token_file else None,
             max_body_bytes=args.max_body_bytes,
@@ -76,7 +76,7 @@ def run_serve(args: argparse.Namespace) -> int:
     host, port = sock.getsockname()[:2]
     if settings.host not in ("127.0.0.1", "localhost", "::1") and settings.token is None:
         _log(f"warning: listening on {settings.host} without --token-file: anyone who can reach this port can use it")
-    mode = "rules only" if settings.model is None else f"model {settings.model.name}" + (" (lazy)" if settings.lazy else "")
+    mode = "rules only" if settings.model is None else f"model {Path(settings.model).name}" + (" (lazy)" if settings.lazy else "")
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     app = build_app(settings, engine, metrics, on_ready=lambda: _log(f"listening on {url} ({mode})"))
     accesslog.configure(sys.stderr)

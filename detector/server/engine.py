@@ -12,30 +12,28 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import fields, is_dataclass
-from pathlib import Path
 
 from detector.api import Report, check, fix
 from detector.findings import Rule
 from detector.server.batcher import Batcher
 
-Scored = tuple[object, object]  # (probabilities, network scores) as ModelDetector.probabilities returns
+Scored = tuple[object, object]  # (probabilities, token evidence) as Detector.probabilities returns
 
 
 class Engine:
-    """Loads the model in ``folder`` once (``None``: rules only) and answers check/fix calls."""
+    """Loads the model of ``tier`` (a tier name or bundle folder; ``None``: rules only) once and answers check/fix calls."""
 
-    def __init__(self, folder: Path | None, on_batch: Callable[[int, int], None] | None = None) -> None:
-        self.folder = folder
+    def __init__(self, tier: str | None, on_batch: Callable[[int, int], None] | None = None) -> None:
+        self.tier = tier
         self._on_batch = on_batch
         self._lock = threading.Lock()
         self._detector: object | None = None
         self._batcher: Batcher | None = None
         self.load_seconds: float | None = None
-        self.info: dict = {}
 
     @property
     def has_model(self) -> bool:
-        return self.folder is not None
+        return self.tier is not None
 
     @property
     def loaded(self) -> bool:
@@ -50,28 +48,23 @@ class Engine:
         """The model with its scoring routed through the batcher; loads it on first call."""
         with self._lock:
             if self._detector is None:
-                from detector.model.scorer import load
+                from detector import learned
 
                 began = time.perf_counter()
-                real = load(self.folder)
+                real = learned.load(self.tier)
                 self.load_seconds = round(time.perf_counter() - began, 2)
-                self.info = dict(getattr(real, "info", {}) or {})
-                self._batcher = Batcher(
-                    lambda items: real.probabilities([t for t, _ in items], [h for _, h in items]),
-                    _split,
-                    on_batch=self._on_batch,
-                )
+                self._batcher = Batcher(real.probabilities, _split, on_batch=self._on_batch)
                 batched = copy.copy(real)
                 batched.probabilities = self._batched_probabilities(real)  # type: ignore[attr-defined]
                 self._detector = batched
             return self._detector
 
     def _batched_probabilities(self, real: object) -> Callable[..., Scored]:
-        def probabilities(texts: Sequence[str], rule_hits: Sequence[int] | None = None) -> Scored:
+        def probabilities(texts: Sequence[str]) -> Scored:
             if not texts:
-                return real.probabilities([], [])  # type: ignore[attr-defined]
+                return real.probabilities([])  # type: ignore[attr-defined]
             assert self._batcher is not None
-            return self._batcher.submit(list(zip(texts, rule_hits or [0] * len(texts))))
+            return self._batcher.submit(texts)
 
         return probabilities
 

@@ -12,7 +12,7 @@ class Settings:
 
     host: str = "127.0.0.1"
     port: int = 8808
-    model: Path | None = None  # a model folder; None runs the rules only
+    model: str | None = None  # a tier name (full, fast) or a bundle folder; None runs the rules only
     lazy: bool = False  # load the model on first use instead of at start
     token: str | None = None  # bearer token; None turns auth off
     max_body_bytes: int = 2_000_000
