@@ -40,7 +40,7 @@ class Page:
         if exe is None:
             raise RuntimeError("chromium is not installed")
         self.timeout = timeout
-        self._profile = tempfile.TemporaryDirectory(prefix="mtlint-chromium-")
+        self._profile = tempfile.TemporaryDirectory(prefix="mtlint-chromium-", ignore_cleanup_errors=True)  # its helpers may still write
         commands_r, self._commands = os.pipe()
         self._replies, replies_w = os.pipe()
 
