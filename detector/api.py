@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -34,15 +34,24 @@ class Report:
     fixed_text: str = field(repr=False)
 
 
-def check(text: str, rules: Sequence[Rule] | None = None, *, model: Detector | bool | str | Path = False) -> Report:
+def check(
+    text: str,
+    rules: Sequence[Rule] | None = None,
+    *,
+    model: Detector | bool | str | Path = False,
+    accepted: Iterable[str] = (),
+    boilerplate: Sequence[str] = (),
+) -> Report:
     """Run the rules on ``text`` and return a :class:`Report`.
 
     Rules that need the model (MT201) run only when ``model`` is given: ``True`` for the
     default tier, a tier name (``"full"``, ``"fast"``, ``"rules"``), a bundle folder, or a loaded
     :class:`~detector.learned.detector.Detector`; bundles load once per process
     (:func:`detector.learned.load`). The default runs the rules only and never imports torch.
+    ``accepted`` words are never flagged as names or particles; ``boilerplate`` adds MT105 patterns.
     """
-    doc = Document(text)
+    accepted, boilerplate = frozenset(accepted), tuple(boilerplate)
+    doc = Document(text, accepted=accepted, boilerplate=boilerplate)
     chosen = select() if rules is None else rules
     findings = [f for rule in chosen if not rule.needs_model for f in rule.check(doc)]
     learned = [rule for rule in chosen if rule.needs_model]
@@ -52,8 +61,9 @@ def check(text: str, rules: Sequence[Rule] | None = None, *, model: Detector | b
         detector = bundles.load() if model is True else bundles.load(model) if isinstance(model, (str, Path)) else model
         findings += [f for rule in learned for f in rule.check(doc, detector)]
     mechanical = [rule for rule in chosen if not rule.needs_model]
-    settled = settle(text, findings, lambda t: [f for rule in mechanical for f in rule.check(Document(t))])
-    findings += settled.chained
+    settled = settle(text, findings, lambda t: [f for rule in mechanical for f in rule.check(Document(t, accepted=accepted, boilerplate=boilerplate))])
+    reported = {(f.rule, f.start, f.end) for f in findings}
+    findings += [f for f in settled.chained if (f.rule, f.start, f.end) not in reported]  # not twice at one span
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     return Report(text, findings, doc, settled.accepted, settled.text)
 

@@ -15,10 +15,9 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from detector import __version__
-from detector.api import check, fix
+from detector import __version__, lint
 from detector.findings import Rule
-from detector.formats import FORMATS, FileResult
+from detector.formats import FORMATS
 from detector.learned import DEFAULT_TIER, TIERS
 from detector.rules import RULES, select
 from detector.server.cli import register as register_serve
@@ -29,7 +28,6 @@ from detector.textio import (
     Source,
     WriteError,
     atomic_write,
-    expand_paths,
     read_source,
 )
 
@@ -111,8 +109,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="report artifacts in files, directories or standard input")
     _add_input_options(p, nargs="*")
     p.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
-    p.add_argument("--model", default=DEFAULT_TIER, metavar="TIER|DIR", help=f"detector tier ({', '.join(TIERS)}; default: {DEFAULT_TIER}) or a model bundle folder")
+    p.add_argument("--model", default=None, metavar="TIER|DIR", help=f"detector tier ({', '.join(TIERS)}; default: {DEFAULT_TIER}, or the configuration's) or a model bundle folder")
     p.add_argument("--no-model", dest="model", action="store_const", const="rules", help="rules only, the same as --model rules (never imports torch)")
+    lint.add_check_options(p)
     p.set_defaults(run=run_check)
 
     p = sub.add_parser("fix", help="print the corrected text (or a diff, or rewrite the file)")
@@ -121,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
     mode.add_argument("--write", action="store_true", help="rewrite the file, keeping its mode, owner, hard links and BOM")
     p.add_argument("--force", action="store_true", help="with --write: rewrite a read-only file too")
+    lint.add_input_options(p)
     p.set_defaults(run=run_fix)
 
     p = sub.add_parser("garble", help="add machine-translation noise to each sentence (for training data)")
@@ -139,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_arguments(p, skip=("corpus",))
     p.set_defaults(run=run_train)
+
+    lint.register(sub)
 
     p = sub.add_parser("rules", help="list the rules")
     p.add_argument("--format", choices=("text", "json"), default="text")
@@ -179,52 +181,26 @@ def _rules(args: argparse.Namespace) -> list[Rule]:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    rules = _rules(args)
-    model = args.model if any(r.needs_model for r in rules) else "rules"
-    results: list[FileResult] = []
-    for item in expand_paths(args.paths):
-        if isinstance(item, InputError):
-            results.append(FileResult(item.path, error=str(item)))
-            continue
-        try:
-            results.append(_check_one(item, args.encoding, rules, model, args.max_bytes))
-        except ModelError as e:
-            print(f"mtlint: error: {e}", file=sys.stderr)
-            return EXIT_ERROR
-    errors = [r for r in results if r.error]
-    for r in errors:
-        print(f"mtlint: error: {r.error}", file=sys.stderr)
-    sys.stdout.write(FORMATS[args.format](results))
-    n = sum(len(r.report.findings) for r in results if r.report)
-    if args.format == "text":
-        files = sum(1 for r in results if r.report)
-        unread = f"; {len(errors)} input{'s' * (len(errors) != 1)} not checked" if errors else ""
-        print(f"{n} finding{'s' * (n != 1)} in {files} file{'s' * (files != 1)}{unread}.", file=sys.stderr)
-    if errors:
+    _rules(args)
+    try:
+        return lint.run_check(args, _load_model)
+    except ModelError as e:
+        print(f"mtlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    return EXIT_FINDINGS if n else EXIT_CLEAN
 
 
 class ModelError(Exception):
     """The learned detector could not be loaded."""
 
 
-def _check_one(path: str, encoding: str | None, rules: list[Rule], model: str, max_bytes: int) -> FileResult:
-    try:
-        source = read_source(path, encoding, max_bytes)
-    except InputError as e:
-        return FileResult(path, error=str(e))
-    if model != "rules" and source.text.strip():
-        _load_model(model)
-    return FileResult(path, report=check(source.text, rules, model=model))
-
-
-def _load_model(model: str) -> None:
-    """Load the model (once per process, :func:`detector.learned.load`) or raise ModelError."""
+def _load_model(model: str) -> object | None:
+    """The detector of a tier or bundle folder (once per process, :func:`detector.learned.load`); None for rules."""
+    if model == "rules":
+        return None
     from detector import learned
 
     try:
-        learned.load(model)
+        return learned.load(model)
     except (ValueError, OSError) as e:
         raise ModelError(f"{e} (use --no-model to run the rules only)") from None
 
@@ -238,7 +214,8 @@ def run_fix(args: argparse.Namespace) -> int:
     except InputError as e:
         print(f"mtlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    fixed = fix(source.text, _rules(args))
+    _rules(args)
+    fixed = lint.fix_text(source.text, args.paths, args)
     if args.write:
         if fixed != source.text:
             try:

@@ -1,11 +1,11 @@
 """The fix contract: which fixes apply, how they apply, and the fixes that fixing exposes.
 
 ``fix(t)`` changes only characters inside spans ``check(t)`` reports, and ``fix(fix(t)) ==
-fix(t)``. One pass of fixes can expose a new artifact (removing a stray "Ta." leaves "said.
-said"; removing a spurious quote leaves "Ta Ta"), so :func:`settle` runs the rules again on the
+fix(t)``. One pass of fixes can expose a new artifact (removing the doubled closing marks of
+“Ta” Ta” Ta. leaves "Ta Ta Ta"), so :func:`settle` runs the rules again on the
 fixed text until no fix is left, and reports each exposed finding as a *chained* finding in the
 coordinates of the original text, its span widened over the earlier fixes it touches. Every
-step is linear in the text and O(n log n) in the findings.
+pass is linear in the text and O(n log n) in the findings.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ CHAINED = " (This shows once the fixes next to it are applied.)"
 
 
 def resolve(findings: Iterable[Finding]) -> list[Finding]:
-    """Keep fixable findings that do not overlap a more confident one, sorted by offset.
+    """Keep safe, fixable findings that do not overlap a more confident one, sorted by offset.
+
+    Unsafe fixes (a model's suggested rewrite) are shown by ``check`` but never applied.
 
     Greedy by confidence; each candidate is tested against its two neighbours among the spans
     kept so far (which never overlap, so they are sorted by start and by end).
@@ -28,7 +30,7 @@ def resolve(findings: Iterable[Finding]) -> list[Finding]:
     spans: list[tuple[int, int]] = []
     kept: list[Finding] = []
     for f in sorted(findings, key=lambda f: (-f.confidence, f.start, f.end)):
-        if not f.replacements:
+        if not f.replacements or not f.safe:
             continue
         span = (f.start, f.end)
         i = bisect.bisect_left(spans, span)

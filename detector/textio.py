@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 STDIN = "-"
-TEXT_SUFFIXES = (".txt", ".text")
+TEXT_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".html", ".htm")
 # UTF-32 first: its little-endian mark begins with the UTF-16 one.
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),

@@ -44,6 +44,16 @@ def test_fix_exposed_by_a_fix_is_reported_as_a_chain() -> None:
     assert violations(text) == []
 
 
+def test_unsafe_fixes_are_never_applied() -> None:
+    from dataclasses import replace
+
+    from detector.api import resolve
+
+    [finding] = check("The the end.").findings
+    assert resolve([finding]) == [finding]
+    assert resolve([replace(finding, safe=False)]) == []
+
+
 def test_changed_outside_sees_an_edit_outside_the_spans() -> None:
     assert changed_outside("abc def", "abc xyz", [(4, 7)]) is False
     assert changed_outside("abc def", "abX xyz", [(4, 7)]) is True

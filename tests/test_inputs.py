@@ -41,7 +41,7 @@ def test_an_internal_error_exits_three_with_one_line(tmp_path, capsys, monkeypat
     def crash(*args, **kwargs):
         raise error
 
-    monkeypatch.setattr("detector.cli.check", crash)
+    monkeypatch.setattr("detector.lint.check", crash)
     code, out, err = run(capsys, "check", "--no-model", str(path))
     assert (code, out) == (3, "")
     assert err.count("\n") == 1 and "internal error" in err and "Traceback" not in err
