@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from detector.server.spawn import ServerProcess
-from tests.browser import Page, chromium
+from tests.cdp import Browser, chromium
 from tests.conftest import ROOT, SEED
 
 pytestmark = pytest.mark.skipif(chromium() is None, reason="chromium is not installed (Debian package `chromium`)")
@@ -25,11 +25,36 @@ WAIT_DONE = """new Promise((resolve, reject) => {
 })"""
 
 
+class Page:
+    """The editor page in one tab: ``evaluate`` JavaScript, ``requests`` the URLs it fetched."""
+
+    def __init__(self, browser: Browser, url: str) -> None:
+        self.browser = browser
+        target = next(t for t in browser.call("Target.getTargets")["targetInfos"] if t["type"] == "page")
+        self.session = browser.call("Target.attachToTarget", {"targetId": target["targetId"], "flatten": True})["sessionId"]
+        browser.call("Network.enable", {}, self.session)
+        browser.call("Page.enable", {}, self.session)
+        browser.call("Page.navigate", {"url": url}, self.session)
+        browser.wait_event("Page.loadEventFired")
+
+    def evaluate(self, expression: str):
+        result = self.browser.call("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, self.session)
+        assert "exceptionDetails" not in result, result
+        return result["result"].get("value")
+
+    @property
+    def requests(self) -> list[str]:
+        return [e["params"]["request"]["url"] for e in self.browser.events if e.get("method") == "Network.requestWillBeSent"]
+
+
 @pytest.fixture(scope="module")
 def page():
-    with ServerProcess(["--no-model"], cwd=ROOT) as server, Page() as p:
-        p.goto(server.url + "/")
-        yield server, p
+    with ServerProcess(["--no-model"], cwd=ROOT) as server:
+        browser = Browser(chromium())
+        try:
+            yield server, Page(browser, server.url + "/")
+        finally:
+            browser.close()
 
 
 def test_editor_shows_the_seed_findings_and_accept_all_gives_mtlint_fix(page, seed_text):

@@ -129,6 +129,20 @@ def test_fix_equals_cli_fix_and_reports_applied_findings(server, seed_text):
     assert rebuilt == doc["text"]
 
 
+@pytest.mark.parametrize("fmt, name", [("markdown", "tests/data/seed.md"), ("html", "tests/data/seed.html")])
+def test_check_markup_equals_cli_json(server, fmt, name):
+    text = (ROOT / name).read_text(encoding="utf-8")
+    status, _, body = call(server.url, "/v1/check", {"text": text, "name": name, "format": fmt})
+    assert status == 200 and body.decode() == cli("check", "--format", "json", "--no-model", name)
+    status, _, body = call(server.url, "/v1/fix", {"text": text, "format": fmt})
+    assert status == 200 and json.loads(body)["text"] == cli("fix", name)
+
+
+def test_bad_suppression_comment_is_400(server):
+    status, _, body = call(server.url, "/v1/check", {"text": "<!-- mtlint-disable MT999 -->\nHe said said it.", "format": "markdown"})
+    assert status == 400, body
+
+
 def test_fix_unsafe_needs_the_model(server):
     status, _, body = call(server.url, "/v1/fix", {"text": "x", "unsafe": True})
     assert status == 400 and "learned model" in error_of(body)
@@ -213,7 +227,7 @@ def test_bad_json_is_400(server):
         ({"text": "x", "select": ["MT999"]}, "unknown rule 'MT999'"),
         ({"text": "x", "select": "MT101"}, "'select' must be a list"),
         ({"text": "x", "model": True}, "runs the rules only"),
-        ({"text": "x", "format": "markdown"}, "'format' must be one of text"),
+        ({"text": "x", "format": "rtf"}, "'format' must be one of text, markdown, html"),
     ],
 )
 def test_bad_fields_are_400_with_the_field_named(server, payload, needle):
@@ -289,6 +303,16 @@ def test_token_required_when_auth_is_on(auth_server):
     assert call(auth_server.url, "/v1/check", {"text": "x"}, good)[0] == 200
     assert call(auth_server.url, "/metrics", headers=good)[0] == 200
     assert call(auth_server.url, "/health")[0] == 200
+
+
+def test_server_configuration_file_applies_to_every_request(tmp_path):
+    (tmp_path / ".mtlint.toml").write_text('ignore = ["MT105"]\nseverity = { MT101 = "info" }\n', encoding="utf-8")
+    with ServerProcess(["--no-model", "--config", str(tmp_path / ".mtlint.toml")], cwd=ROOT) as s:
+        doc = json.loads(call(s.url, "/v1/check", {"text": "He said said it.\nAdvertisement\n"})[2])
+        assert [(f["rule"], f["severity"]) for f in doc["files"][0]["findings"]] == [("MT101", "info")]
+    (tmp_path / "bad.toml").write_text('selekt = ["MT1"]\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "detector.cli", "serve", "--no-model", "--config", str(tmp_path / "bad.toml")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "selekt" in done.stderr
 
 
 def test_token_file_must_hold_a_real_token(tmp_path):
@@ -395,9 +419,9 @@ def test_rules_only_server_never_imports_torch():
         "from detector.server.app import build_app\n"
         "from detector.server.engine import Engine\n"
         "from detector.server.settings import Settings\n"
-        "from detector.rules import select\n"
         "build_app(Settings(model=None))\n"
-        "Engine(None).check('He said said it.', select(), use_model=False)\n"
+        "e = Engine(None)\n"
+        "e.check('He said said it.', 'markdown', e.values(None, None), use_model=False)\n"
         "print('torch' in sys.modules)\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -28,7 +28,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from detector import __version__
-from detector.formats import FileResult, finding_dict, to_json
+from detector.formats import FORMATS, FileResult, finding_dict
+from detector.lint import LintError
+from detector.suppress import SuppressionError
 from detector.rules import RULES
 from detector.server import payloads
 from detector.server.accesslog import LOG_TEXT_KEY, Observe
@@ -58,7 +60,10 @@ def build_app(settings: Settings, engine: Engine | None = None, metrics: Metrics
     metrics.gauge("mtlint_model_loaded", "1 once the learned model is in memory.", lambda: int(engine.loaded))
 
     async def in_pool(fn: Callable[..., object], *args: object) -> object:
-        return await asyncio.wrap_future(pool.submit(fn, *args))
+        try:
+            return await asyncio.wrap_future(pool.submit(fn, *args))
+        except (LintError, SuppressionError) as e:  # e.g. a malformed suppression comment in the text
+            raise ApiError(400, str(e)) from None
 
     def api(handler: Handler) -> Handler:
         async def run(request: Request) -> Response:
@@ -80,13 +85,15 @@ def build_app(settings: Settings, engine: Engine | None = None, metrics: Metrics
     @api
     async def check(request: Request) -> Response:
         req: payloads.CheckRequest = await body(request, payloads.check_request)  # type: ignore[assignment]
-        report = await in_pool(engine.check, req.text, req.options.rules, req.options.model)
-        return Response(to_json([FileResult(req.name, report=report)]), media_type="application/json")  # type: ignore[arg-type]
+        o = req.options
+        report = await in_pool(engine.check, req.text, o.format, engine.values(o.select, o.ignore), o.model)
+        return Response(FORMATS["json"]([FileResult(req.name, report=report)]), media_type="application/json")  # type: ignore[arg-type]
 
     @api
     async def fix(request: Request) -> Response:
         req: payloads.FixRequest = await body(request, payloads.fix_request)  # type: ignore[assignment]
-        fixed, report = await in_pool(engine.fix, req.text, req.options.rules, req.unsafe)  # type: ignore[misc]
+        o = req.options
+        fixed, report = await in_pool(engine.fix, req.text, o.format, engine.values(o.select, o.ignore), req.unsafe)  # type: ignore[misc]
         applied = [finding_dict(report, f) for f in report.accepted]
         return JSONResponse({"version": 1, "text": fixed, "changed": fixed != req.text, "unsafe": req.unsafe, "applied": applied})
 
@@ -94,8 +101,10 @@ def build_app(settings: Settings, engine: Engine | None = None, metrics: Metrics
     async def score(request: Request) -> Response:
         req: payloads.ScoreRequest = await body(request, payloads.score_request)  # type: ignore[assignment]
 
+        o = req.options
+        values = engine.values(o.select, o.ignore)
         # One pool task per text, so the texts' sentences meet in the model worker's batches.
-        reports = await asyncio.gather(*(in_pool(engine.check, t, req.options.rules, req.options.model) for t in req.texts))
+        reports = await asyncio.gather(*(in_pool(engine.check, t, o.format, values, o.model) for t in req.texts))
         records = [score_record(i, report, req.findings) for i, report in zip(req.ids, reports)]  # type: ignore[arg-type]
         return JSONResponse({"version": 1, "records": records})
 

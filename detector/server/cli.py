@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     model = p.add_mutually_exclusive_group()
     model.add_argument("--model", default=DEFAULT_TIER, metavar="TIER|DIR", help=f"detector tier ({', '.join(TIERS)}; default: {DEFAULT_TIER}) or a model bundle folder, loaded once")
     model.add_argument("--no-model", dest="model", action="store_const", const="rules", help="rules only, the same as --model rules (never imports torch)")
+    p.add_argument("--config", type=Path, metavar="FILE", help="the server's configuration (pyproject.toml or .mtlint.toml), read once at start; default: none")
     p.add_argument("--lazy", action="store_true", help="load the model on the first request that needs it, not at start")
     p.add_argument("--token-file", type=Path, metavar="FILE", help="require `Authorization: Bearer TOKEN` on /v1/ and /metrics; TOKEN is FILE's first line")
     p.add_argument("--max-body-bytes", type=int, default=d.max_body_bytes, metavar="N", help=f"largest request body (default: {d.max_body_bytes}); larger is 413")
@@ -62,8 +63,14 @@ def run_serve(args: argparse.Namespace) -> int:
         )
     except ValueError as e:
         return _fail(str(e))
+    from detector import config
+
+    try:
+        server_config = config.load(args.config) if args.config else None
+    except (config.ConfigError, OSError) as e:
+        return _fail(str(e))
     metrics = Metrics()
-    engine = Engine(settings.model, on_batch=metrics.batch)
+    engine = Engine(settings.model, on_batch=metrics.batch, settings=server_config)
     if settings.model is not None and not settings.lazy:
         try:
             engine.detector()
@@ -80,7 +87,7 @@ def run_serve(args: argparse.Namespace) -> int:
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     app = build_app(settings, engine, metrics, on_ready=lambda: _log(f"listening on {url} ({mode})"))
     accesslog.configure(sys.stderr)
-    config = uvicorn.Config(
+    uv_config = uvicorn.Config(
         app,
         log_level="warning",
         access_log=False,
@@ -88,7 +95,7 @@ def run_serve(args: argparse.Namespace) -> int:
         server_header=False,
         timeout_graceful_shutdown=settings.graceful_s,
     )
-    server = uvicorn.Server(config)
+    server = uvicorn.Server(uv_config)
     server.run(sockets=[sock])  # on SIGTERM: stop accepting, finish in-flight requests, exit
     return EXIT_OK if server.started else EXIT_ERROR
 

@@ -13,8 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import fields, is_dataclass
 
-from detector.api import Report, check, fix
-from detector.findings import Rule
+from detector import config, lint
+from detector.api import Report
 from detector.server.batcher import Batcher
 
 Scored = tuple[object, object]  # (probabilities, token evidence) as Detector.probabilities returns
@@ -23,8 +23,9 @@ Scored = tuple[object, object]  # (probabilities, token evidence) as Detector.pr
 class Engine:
     """Loads the model of ``tier`` (a tier name or bundle folder; ``None``: rules only) once and answers check/fix calls."""
 
-    def __init__(self, tier: str | None, on_batch: Callable[[int, int], None] | None = None) -> None:
+    def __init__(self, tier: str | None, on_batch: Callable[[int, int], None] | None = None, settings: config.Config | None = None) -> None:
         self.tier = tier
+        self.config = settings or config.load(None)
         self._on_batch = on_batch
         self._lock = threading.Lock()
         self._detector: object | None = None
@@ -68,19 +69,27 @@ class Engine:
 
         return probabilities
 
-    def check(self, text: str, rules: Sequence[Rule], use_model: bool) -> Report:
-        """``detector.api.check`` with the shared model when ``use_model``."""
-        detector = self.detector() if use_model and text.strip() else False
-        return check(text, rules, model=detector)
+    def values(self, select: list[str] | None, ignore: list[str] | None) -> dict[str, config.Setting]:
+        """The server's configuration with the request's rule choice on top."""
+        values = self.config.for_file(None)
+        for key, value in (("select", select), ("ignore", ignore)):
+            if value:
+                values[key] = config.Setting(value, "request")
+        return values
 
-    def fix(self, text: str, rules: Sequence[Rule], unsafe: bool) -> tuple[str, Report]:
+    def check(self, text: str, fmt: str, values: dict[str, config.Setting], use_model: bool) -> Report:
+        """What ``mtlint check`` reports on ``text`` (prose of ``fmt``), with the shared model when ``use_model``."""
+        detector = self.detector() if use_model and text.strip() else None
+        return lint.check_source(text, values, fmt, detector)
+
+    def fix(self, text: str, fmt: str, values: dict[str, config.Setting], unsafe: bool) -> tuple[str, Report]:
         """The fixed text and the report whose accepted findings were applied first.
 
         Safe fixes are exactly ``mtlint fix``'s (rules only). ``unsafe`` also applies the
         model's suggested replacements (first pass), then the safe fixes on the result.
         """
-        report = self.check(text, rules, use_model=unsafe)
-        return fix(report.fixed_text if unsafe else text, rules), report
+        report = self.check(text, fmt, values, use_model=unsafe)
+        return lint.fix_source(report.fixed_text if unsafe else text, values, fmt), report
 
     def close(self) -> None:
         """Stop the model worker after the batches already queued."""

@@ -8,19 +8,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from detector.findings import Rule
+from detector.markup import INPUT_FORMATS
 from detector.rules import select
 from detector.server.errors import ApiError
 from detector.server.settings import Settings
 
-INPUT_FORMATS = ("text",)  # Markdown and HTML arrive with the markup-input work
-
 
 @dataclass(frozen=True)
 class Options:
-    """What every endpoint accepts besides the text: rule choice and whether to use the model."""
+    """What every endpoint accepts besides the text: input format, rule choice, whether to use the model."""
 
-    rules: list[Rule]
+    format: str
+    select: list[str] | None
+    ignore: list[str] | None
     model: bool
 
 
@@ -91,11 +91,12 @@ def _options(data: dict, has_model: bool) -> Options:
     model = _get(data, "model", bool, has_model)
     if model and not has_model:
         raise ApiError(400, "'model': true, but this server runs the rules only (start it without --no-model)")
+    chosen, ignored = _codes(data, "select"), _codes(data, "ignore")
     try:
-        rules = select(_codes(data, "select"), _codes(data, "ignore"))
+        select(chosen, ignored)
     except ValueError as e:
         raise ApiError(400, str(e)) from None
-    return Options(rules, model)
+    return Options(fmt, chosen, ignored, model)
 
 
 def _codes(data: dict, key: str) -> list[str] | None:
