@@ -14,6 +14,7 @@ from pathlib import Path
 
 from detector import __version__
 from detector.api import check, fix
+from detector.batch import cli as batch_cli
 from detector.findings import Rule
 from detector.formats import FORMATS, FileResult
 from detector.rules import RULES, select
@@ -77,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules", help="list the rules")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run_rules)
+
+    batch_cli.register(sub)
     return parser
 
 

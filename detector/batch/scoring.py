@@ -1,0 +1,186 @@
+"""The document score, and the chunk function that every executor (local pool, Dask) runs.
+
+Definition (the one place it lives): a sentence's score is the largest of the learned
+detector's probability for it (model tiers; sentences without a word get none) and the
+confidence of every finding that overlaps it; a document's score is the largest sentence
+score (0.0 for a text without sentences). ``flagged`` means the document has a finding: a
+rule fired, or a sentence reached the model's threshold. :func:`check_score` computes it on
+one text through the plain, unbatched :func:`detector.api.check`; :func:`score_chunk` computes
+the same number for a chunk of texts, with the model's sentences batched across records.
+"""
+
+from __future__ import annotations
+
+import resource
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from types import SimpleNamespace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from detector.api import Report, check, default_model, fix
+from detector.document import WORD_RE
+from detector.findings import Finding, Rule
+from detector.formats import finding_dict
+from detector.model.scorer import ModelDetector, hits_per_sentence
+from detector.rules import select
+
+if TYPE_CHECKING:
+    from detector.document import Sentence
+
+TIERS = ("full", "fast", "rules")
+SCORE_DIGITS = 6
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What to compute for each record: the tier, the rules, and the optional output parts."""
+
+    tier: str = "rules"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    sentences: bool = False
+    findings: bool = False
+    fix: bool = False
+
+    def rules(self) -> list[Rule]:
+        return select(list(self.select) or None, list(self.ignore) or None)
+
+
+def sentence_scores(report: Report, probabilities: dict[int, float]) -> list[float]:
+    """Each sentence's score: max(model probability, confidence of overlapping findings).
+
+    ``probabilities`` maps a sentence's start offset to the model's probability (empty on the
+    rules tier).
+    """
+    sentences = report.document.sentences
+    scores = [probabilities.get(s.start, 0.0) for s in sentences]
+    for i, s in enumerate(sentences):
+        for f in report.findings:
+            if f.start < s.end and s.start < max(f.end, f.start + 1):
+                scores[i] = max(scores[i], f.confidence)
+    return scores
+
+
+def document_score(sentence_scores: Sequence[float]) -> float:
+    """The document's score: its most damaged sentence's score."""
+    return round(max(sentence_scores, default=0.0), SCORE_DIGITS)
+
+
+class _Recording(ModelDetector):
+    """The shipped detector, answering ``probabilities`` from a cache filled in one batch.
+
+    ``check`` (inherited) runs unchanged, so the findings are the ones :func:`check` emits;
+    the probabilities it asked for are kept in ``last`` for :func:`sentence_scores`.
+    """
+
+    def __init__(self, base: ModelDetector) -> None:
+        super().__init__(base.net, base.combiner, base.threshold, base.token_threshold, base.info)
+        self.base = base
+        self.cache: dict[tuple[str, int], tuple[float, list]] = {}
+        self.last: list[float] = []
+
+    def fill(self, keys: Sequence[tuple[str, int]]) -> None:
+        """Score the sentences not yet cached, all in one batched call."""
+        todo = list(dict.fromkeys(k for k in keys if k not in self.cache))
+        if todo:
+            probs, scores = self.base.probabilities([t for t, _ in todo], [h for _, h in todo])
+            self.cache.update({k: (float(p), scores.tokens[i]) for i, (k, p) in enumerate(zip(todo, probs))})
+
+    def probabilities(self, texts: Sequence[str], rule_hits: Sequence[int] | None = None) -> tuple[np.ndarray, object]:
+        keys = list(zip(texts, rule_hits or [0] * len(texts)))
+        self.fill(keys)
+        self.last = [self.cache[k][0] for k in keys]
+        return np.array(self.last), SimpleNamespace(tokens=[self.cache[k][1] for k in keys])
+
+
+class _Given:
+    """A stand-in rule list entry that returns findings already computed on the same text."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+
+    def check(self, doc: object) -> list[Finding]:
+        return self.findings
+
+
+def model_sentences(sentences: Sequence[Sentence]) -> list[Sentence]:
+    """The sentences the learned detector scores (those with a word), as its ``check`` picks them."""
+    return [s for s in sentences if WORD_RE.search(s.text)]
+
+
+class Scorer:
+    """One tier, loaded once per process; scores single texts or whole chunks."""
+
+    def __init__(self, spec: Spec) -> None:
+        if spec.tier not in TIERS:
+            raise ValueError(f"unknown tier {spec.tier!r} (choose from {', '.join(TIERS)})")
+        self.spec = spec
+        self.rules = spec.rules()
+        self.model = _Recording(default_model()) if spec.tier != "rules" else None
+
+    def score_one(self, text: str, rule_report: Report | None = None) -> tuple[dict, int]:
+        """The output fields for one text, and its number of sentences."""
+        if self.model is None:
+            report, probs = rule_report or check(text, self.rules), {}
+        else:
+            rules = self.rules if rule_report is None else [_Given(rule_report.findings)]
+            report = check(text, rules, model=self.model)
+            probs = dict(zip((s.start for s in model_sentences(report.document.sentences)), self.model.last))
+        scores = sentence_scores(report, probs)
+        result: dict = {
+            "score": document_score(scores),
+            "flagged": bool(report.findings),
+            "counts": dict(sorted(Counter(f.category for f in report.findings).items())),
+        }
+        if self.spec.sentences:
+            result["sentences"] = [
+                {"start": s.start, "end": s.end, "score": round(p, SCORE_DIGITS)} for s, p in zip(report.document.sentences, scores)
+            ]
+        if self.spec.findings:
+            result["findings"] = [finding_dict(report, f) for f in report.findings]
+        if self.spec.fix:
+            result["fixed"] = fix(text, self.rules)
+        return result, len(report.document.sentences)
+
+    def score_chunk(self, texts: Sequence[str]) -> list[tuple[dict, int]]:
+        """Score a chunk: identical texts once, the model's sentences in one batch across records."""
+        unique = list(dict.fromkeys(texts))
+        reports = {t: check(t, self.rules) for t in unique}
+        if self.model is not None:
+            self.model.cache.clear()
+            keys = []
+            for r in reports.values():
+                sents = model_sentences(r.document.sentences)
+                keys += zip((s.text for s in sents), hits_per_sentence(sents, r.findings))
+            self.model.fill(keys)
+        done = {t: self.score_one(t, reports[t]) for t in unique}
+        return [done[t] for t in texts]
+
+
+@cache
+def scorer(spec: Spec) -> Scorer:
+    """The process's scorer for ``spec`` (the model is loaded on the first call only)."""
+    return Scorer(spec)
+
+
+def score_chunk(texts: Sequence[str], spec: Spec) -> list[tuple[dict, int]]:
+    """The chunk function run by every executor: results in input order."""
+    return scorer(spec).score_chunk(texts)
+
+
+def check_score(text: str, spec: Spec = Spec()) -> float:
+    """The score of one text through the plain, unbatched :func:`detector.api.check`."""
+    model = _Recording(default_model()) if spec.tier != "rules" else None
+    rules = spec.rules()
+    report = check(text, rules, model=model or False)
+    probs = dict(zip((s.start for s in model_sentences(report.document.sentences)), model.last)) if model else {}
+    return document_score(sentence_scores(report, probs))
+
+
+def peak_memory_mb() -> float:
+    """This process's peak resident memory in MB."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
