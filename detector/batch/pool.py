@@ -8,6 +8,8 @@ their first chunk (Dask), and keep it.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
+import multiprocessing.synchronize
 import os
 from collections.abc import Sequence
 
@@ -49,7 +51,7 @@ class InProcess:
 _WORKER_SPEC: Spec | None = None
 
 
-def _init_worker(spec: Spec, threads: int) -> None:
+def _init_worker(spec: Spec, threads: int, ready: multiprocessing.synchronize.Barrier) -> None:
     global _WORKER_SPEC
     _WORKER_SPEC = spec
     if spec.tier != "rules":
@@ -57,6 +59,7 @@ def _init_worker(spec: Spec, threads: int) -> None:
 
         torch.set_num_threads(threads)  # N workers share the cores instead of each taking all
     scorer(spec)  # load the model once, before the first chunk
+    ready.wait()
 
 
 def _worker_chunk(texts: list[str]) -> ChunkResult:
@@ -78,7 +81,10 @@ class Processes:
     def __init__(self, spec: Spec, jobs: int) -> None:
         self.jobs = jobs
         threads = max(1, default_jobs() // jobs)
-        self.pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_init_worker, initargs=(spec, threads))
+        ctx = multiprocessing.get_context("fork")
+        ready = ctx.Barrier(jobs + 1)
+        self.pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(spec, threads, ready))
+        ready.wait()  # every worker has its model: timing starts after loading
 
     def submit(self, texts: list[str]) -> _Pending:
         return _Pending(self.pool.apply_async(_worker_chunk, (texts,)))

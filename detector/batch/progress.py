@@ -33,18 +33,15 @@ class Stats:
 class Progress:
     """A bar (records/s, ETA when the input size is known) on a terminal, else a periodic line."""
 
-    def __init__(self, stream: TextIO = sys.stderr, quiet: bool = False, every: float | None = None) -> None:
-        self.stream, self.quiet = stream, quiet
+    def __init__(self, done: int = 0, stream: TextIO = sys.stderr, quiet: bool = False, every: float | None = None) -> None:
+        self.done_at_start, self.stream, self.quiet = done, stream, quiet
         self.tty = stream.isatty()
         self.every = every if every is not None else (BAR_EVERY_S if self.tty else LOG_EVERY_S)
         self.start = self.last = time.monotonic()
-        self.done_at_start: int | None = None
 
     def update(self, stats: Stats, fraction: float | None, force: bool = False) -> None:
         """Show progress if enough time passed; ``fraction`` of the input read, when known."""
         now = time.monotonic()
-        if self.done_at_start is None:
-            self.done_at_start = stats.records + stats.errors
         if self.quiet or (not force and now - self.last < self.every):
             return
         self.last = now
@@ -64,6 +61,10 @@ class Progress:
         else:
             self.stream.write(f"mtlint score: {text}\n")
         self.stream.flush()
+
+    def restart(self) -> None:
+        """Start the clock now (after the model has loaded)."""
+        self.start = self.last = time.monotonic()
 
     def close(self) -> None:
         if self.tty and not self.quiet:

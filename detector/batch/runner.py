@@ -109,13 +109,14 @@ def run(job: Job) -> dict:
     out: IO[bytes] = sys.stdout.buffer if to_stdout else _open_spool(spool_path, ckpt.output_bytes, ckpt.records > 0)
     errs: IO[bytes] | None = _open_spool(err_path, ckpt.errors_bytes, ckpt.records > 0) if job.errors else None
     serialize = writers.serializer(fmt)
-    progress = Progress(quiet=job.quiet, every=job.progress_every)
+    progress = Progress(ckpt.records, quiet=job.quiet, every=job.progress_every)
     inputs = Inputs(job)
     source = iter(inputs)
     for _ in zip(range(ckpt.records), source):  # records a previous run committed
         pass
     pool = executor(job.spec, job.jobs, job.dask)
     start, scored_now, sentences_now, peak_mb, shown = time.monotonic(), 0, 0, 0.0, 0
+    progress.restart()
     header_due = fmt == "tsv" and job.read.header and ckpt.records == 0
     pending: deque = deque()
     try:
