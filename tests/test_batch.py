@@ -366,3 +366,20 @@ def test_dask_path_equals_local_path(tmp_path, texts) -> None:
     expected = [r["score"] for r in read_jsonl(local)]
     assert [r["score"] for r in from_bag] == expected
     assert scored["score"].tolist() == expected
+
+
+def test_progress_lines_and_summary_json(tmp_path, capsys, texts) -> None:
+    src = tmp_path / "in.txt"
+    src.write_text("".join(t + "\n" for t in texts), encoding="utf-8")
+    summary_path = tmp_path / "summary.json"
+    argv = ["score", "--model", "rules", "--jobs", "1", "--chunk-size", "5", "--progress-every", "0", str(src), "-o", str(tmp_path / "o.jsonl")]
+    assert main([*argv, "--summary", str(summary_path)]) == 0
+    err = capsys.readouterr().err
+    assert err.count("mtlint score: ") >= len(texts) // 5  # a log line per chunk (stderr is not a terminal)
+    assert "records/s" in err and "score histogram" in err
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    assert summary["records"] == len(texts) and summary["errors"] == 0
+    assert summary["flagged"] == sum(check_score(t, RULES) > 0 for t in texts)
+    assert sum(summary["histogram"].values()) == len(texts)
+    assert main([*argv, "--quiet"]) == 0
+    assert capsys.readouterr().err == ""

@@ -33,9 +33,9 @@ class Stats:
 class Progress:
     """A bar (records/s, ETA when the input size is known) on a terminal, else a periodic line."""
 
-    def __init__(self, done: int = 0, stream: TextIO = sys.stderr, quiet: bool = False, every: float | None = None) -> None:
-        self.done_at_start, self.stream, self.quiet = done, stream, quiet
-        self.tty = stream.isatty()
+    def __init__(self, done: int = 0, stream: TextIO | None = None, quiet: bool = False, every: float | None = None) -> None:
+        self.done_at_start, self.stream, self.quiet = done, stream or sys.stderr, quiet
+        self.tty = self.stream.isatty()
         self.every = every if every is not None else (BAR_EVERY_S if self.tty else LOG_EVERY_S)
         self.start = self.last = time.monotonic()
 
@@ -94,8 +94,9 @@ def summary(stats: Stats, seconds: float, scored_now: int, sentences_now: int, p
     }
 
 
-def print_summary(s: dict, stream: TextIO = sys.stderr) -> None:
+def print_summary(s: dict, stream: TextIO | None = None) -> None:
     """The summary as a few human lines."""
+    stream = stream or sys.stderr
     stream.write(
         f"mtlint score: {s['records']:,} records ({s['sentences']:,} sentences) scored, {s['flagged']:,} flagged, "
         f"{s['errors']:,} errors in {s['seconds']:.1f} s ({s['records_per_s'] or 0:,.0f} records/s, "

@@ -123,12 +123,12 @@ def run(job: Job) -> dict:
         while True:
             chunk = list(islice(source, job.chunk_size))
             if chunk:
-                pending.append((chunk, pool.submit([r.text for r, _ in chunk if r.error is None])))
+                pending.append((chunk, inputs.fraction(), pool.submit([r.text for r, _ in chunk if r.error is None])))
             if not pending:
                 break
             if chunk and len(pending) < 2 * pool.jobs:
                 continue
-            done, handle = pending.popleft()
+            done, read_fraction, handle = pending.popleft()
             results, mb = handle.result()
             peak_mb = max(peak_mb, mb)
             lines, err_lines = [], []
@@ -158,7 +158,7 @@ def run(job: Job) -> dict:
                 ckpt.output_bytes, ckpt.stats = out.tell(), asdict(stats)
                 ckpt.errors_bytes = errs.tell() if errs is not None else 0
                 checkpoint.commit([out, errs], ckpt, ckpt_path)
-            progress.update(stats, inputs.fraction())
+            progress.update(stats, read_fraction)
     except BaseException:
         pool.terminate()
         raise
