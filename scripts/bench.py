@@ -13,8 +13,8 @@ load time shown apart). Peers (harper-py, proselint) are skipped with a note whe
 A third table runs ``mtlint score`` (JSONL, one document a record) on the same documents for
 each tier at ``--jobs 1`` and ``--jobs 2``: records/s, sentences/s (model loading excluded),
 peak memory per worker, and the ratio to harper-py and proselint from the first table.
-``encoder-forward`` is the encoder alone on every sentence in batches of 64 (no rules, no
-features): the ceiling the model tiers' throughput is compared with. ``--score-docs N``
+``model-alone`` is the learned detector's own batched ``probabilities`` on every sentence (no
+rules, no documents, no I/O): the ceiling the model tiers' throughput is compared with. ``--score-docs N``
 limits the model tiers to the first N documents (the rules tier always gets all of them).
 """
 
@@ -109,15 +109,14 @@ def scaling_worker(megabytes: int) -> None:
 
 
 def forward_worker(news: Path, limit: int | None) -> None:
-    """Time the encoder's forward pass alone over every sentence, batched."""
+    """Time the learned detector alone (its sources and combiner) over every sentence, batched."""
     from detector.api import default_model
-    from detector.model.training import score
 
-    net = default_model().net
+    model = default_model()
     docs = [json.loads(line)["sentences"] for line in (news / "documents.jsonl").open(encoding="utf-8")]
     sentences = [s for d in (docs[:limit] if limit else docs) for s in d]
     t0 = time.perf_counter()
-    score(net, sentences)
+    model.probabilities(sentences)
     seconds = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"sentences": len(sentences), "seconds": seconds, "peak_mb": peak_mb}))
@@ -197,7 +196,7 @@ def score_table(args: argparse.Namespace, rows: list[dict]) -> None:
             label = f"{tier} --jobs {jobs}"
             print(f"{label:<22} {s['records_per_s'] or 0:>10,.1f} {rate:>12,.1f} {s['peak_worker_mb']:>10.0f} {ratios[0]:>10} {ratios[1]:>13}  ({s['sentences']:,} sentences)")
     if f := run_child("--forward", "--news", str(args.news), "--docs", str(model_limit or 0)):
-        print(f"{'encoder-forward':<22} {'':>10} {f['sentences'] / f['seconds']:>12,.1f} {f['peak_mb']:>10.0f}  ({f['sentences']:,} sentences, batches of 64, 1 process)")
+        print(f"{'model-alone':<22} {'':>10} {f['sentences'] / f['seconds']:>12,.1f} {f['peak_mb']:>10.0f}  ({f['sentences']:,} sentences, batched, 1 process)")
 
 
 if __name__ == "__main__":
