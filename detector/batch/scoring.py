@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import resource
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from types import SimpleNamespace
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 
 TIERS = ("full", "fast", "rules")
 SCORE_DIGITS = 6
+BATCH = 64  # sentences per call of the model, at most
+BATCH_CHARS = BATCH * 150  # and at most this many characters: long sentences go in smaller batches (memory)
 
 
 @dataclass(frozen=True)
@@ -85,16 +87,29 @@ class _Recording(ModelDetector):
 
     def fill(self, keys: Sequence[tuple[str, int]]) -> None:
         """Score the sentences not yet cached, all in one batched call."""
-        todo = list(dict.fromkeys(k for k in keys if k not in self.cache))
-        if todo:
-            probs, scores = self.base.probabilities([t for t, _ in todo], [h for _, h in todo])
-            self.cache.update({k: (float(p), scores.tokens[i]) for i, (k, p) in enumerate(zip(todo, probs))})
+        for group in batches(list(dict.fromkeys(k for k in keys if k not in self.cache)), lambda k: k[0]):
+            probs, scores = self.base.probabilities([t for t, _ in group], [h for _, h in group])
+            self.cache.update({k: (float(p), scores.tokens[i]) for i, (k, p) in enumerate(zip(group, probs))})
 
     def probabilities(self, texts: Sequence[str], rule_hits: Sequence[int] | None = None) -> tuple[np.ndarray, object]:
         keys = list(zip(texts, rule_hits or [0] * len(texts)))
         self.fill(keys)
         self.last = [self.cache[k][0] for k in keys]
         return np.array(self.last), SimpleNamespace(tokens=[self.cache[k][1] for k in keys])
+
+
+def batches(items: list, text: Callable[[object], str]) -> list[list]:
+    """``items`` by text length, cut into groups of at most ``BATCH`` items and ``BATCH_CHARS`` characters."""
+    groups: list[list] = []
+    chars = 0
+    for item in sorted(items, key=lambda i: len(text(i))):
+        n = len(text(item))
+        if not groups or len(groups[-1]) == BATCH or chars + n > BATCH_CHARS:
+            groups.append([])
+            chars = 0
+        groups[-1].append(item)
+        chars += n
+    return groups
 
 
 class _Given:
