@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from detector.batch.pool import WorkerError, default_jobs
 from detector.batch.readers import FORMATS as INPUT_FORMATS
 from detector.batch.readers import MAX_BYTES, ReadOptions
 from detector.batch.runner import CHUNK_SIZE, Job, UsageError, run
@@ -23,8 +24,6 @@ EXIT_CLEAN, EXIT_FLAGGED, EXIT_ERROR, EXIT_RECORD_ERRORS = 0, 1, 2, 3
 
 def register(sub: argparse._SubParsersAction) -> None:
     """Add ``score`` to the ``mtlint`` subcommands."""
-    from detector.batch.pool import default_jobs
-
     p = sub.add_parser("score", help="score a corpus: one record per input record, in order (streaming, parallel, resumable)")
     p.add_argument("inputs", nargs="*", default=["-"], metavar="INPUT", help="text, JSONL, CSV/TSV or Parquet file, optionally .gz/.zst, or - (default)")
     p.add_argument("-o", "--output", default="-", help="output file (.jsonl, .tsv, .parquet, optionally .gz/.zst) or - (default: JSONL on stdout)")
@@ -66,8 +65,10 @@ def run_score(args: argparse.Namespace) -> int:
     job = Job(tuple(args.inputs), args.output, read, spec, args.output_format, args.errors, args.summary, args.jobs, args.chunk_size, args.resume, args.quiet, args.dask, args.progress_every)
     try:
         result = run(job)
-    except (UsageError, InputError) as e:
+    except (UsageError, InputError, WorkerError) as e:
         return _fail(str(e))
+    except OSError as e:  # an output that cannot be written, model files that cannot be read
+        return _fail(f"{getattr(e, 'filename', None) or job.output}: {e.strerror or e}")
     if result["errors"]:
         return EXIT_RECORD_ERRORS
     return EXIT_FLAGGED if args.fail_on_flagged and result["flagged"] else EXIT_CLEAN

@@ -11,11 +11,16 @@ import multiprocessing
 import multiprocessing.pool
 import multiprocessing.synchronize
 import os
+import threading
 from collections.abc import Sequence
 
 from detector.batch.scoring import Spec, peak_memory_mb, score_chunk, scorer
 
 ChunkResult = tuple[list[tuple[dict, int]], float]
+
+
+class WorkerError(Exception):
+    """A worker process failed before scoring anything."""
 
 
 def run_chunk(texts: Sequence[str], spec: Spec) -> ChunkResult:
@@ -58,7 +63,11 @@ def _init_worker(spec: Spec, threads: int, ready: multiprocessing.synchronize.Ba
         import torch
 
         torch.set_num_threads(threads)  # N workers share the cores instead of each taking all
-    scorer(spec)  # load the model once, before the first chunk
+    try:
+        scorer(spec)  # load the model once, before the first chunk
+    except BaseException:
+        ready.abort()  # the parent stops waiting and reports the failure
+        raise
     ready.wait()
 
 
@@ -84,7 +93,11 @@ class Processes:
         ctx = multiprocessing.get_context("fork")
         ready = ctx.Barrier(jobs + 1)
         self.pool = ctx.Pool(jobs, initializer=_init_worker, initargs=(spec, threads, ready))
-        ready.wait()  # every worker has its model: timing starts after loading
+        try:
+            ready.wait()  # every worker has its model: timing starts after loading
+        except threading.BrokenBarrierError:
+            self.pool.terminate()
+            raise WorkerError("a worker could not load the model (run with --jobs 1 to see why)") from None
 
     def submit(self, texts: list[str]) -> _Pending:
         return _Pending(self.pool.apply_async(_worker_chunk, (texts,)))
