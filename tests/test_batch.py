@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from detector.api import check, fix
-from detector.batch import checkpoint
+from detector.batch import checkpoint, writers
 from detector.batch.scoring import Scorer, Spec, check_score
 from detector.cli import main
 from detector.formats import finding_dict
@@ -278,22 +278,24 @@ def test_resume_after_sigkill_is_byte_identical(tmp_path) -> None:
     assert not ckpt_path.exists()
 
 
-def test_resume_discards_bytes_written_after_the_last_commit(tmp_path, capsys) -> None:
+@pytest.mark.parametrize("suffix", [".jsonl", ".jsonl.gz", ".parquet"])
+def test_resume_discards_bytes_written_after_the_last_commit(tmp_path, capsys, suffix) -> None:
     """A kill in the middle of a write leaves a torn line past the checkpoint; resume cuts it off."""
     src = tmp_path / "corpus.jsonl"
     _corpus(src, 300)
-    reference, out = tmp_path / "reference.jsonl", tmp_path / "out.jsonl"
+    reference, out = tmp_path / f"reference{suffix}", tmp_path / f"out{suffix}"
     argv = ["score", "-q", "--model", "rules", "--jobs", "1", "--chunk-size", "25", "--id-field", "id", str(src)]
     assert main([*argv, "-o", str(reference)]) == 0
     ckpt_path, spool_path, _ = checkpoint.paths(out)
-    full = reference.read_bytes()
-    cut = full.index(b"\n", len(full) // 3) + 1  # as if 1/3 of the output had been committed
-    records = full[:cut].count(b"\n")
+    assert main([*argv, "-o", str(tmp_path / "spool.jsonl")]) == 0
+    spooled = (tmp_path / "spool.jsonl").read_bytes()  # the spool of any output format is these JSONL lines
+    cut = spooled.index(b"\n", len(spooled) // 3) + 1  # as if 1/3 of the output had been committed
+    records = spooled[:cut].count(b"\n")
     fp = checkpoint.fingerprint([str(src)], _settings_for(argv, out))
     checkpoint.save(ckpt_path, checkpoint.Checkpoint(fp, records=records, output_bytes=cut))
-    spool_path.write_bytes(full[:cut] + b'{"id": "n9999", "sco')  # the torn write
+    spool_path.write_bytes(spooled[:cut] + b'{"id": "n9999", "sco')  # the torn write
     assert main([*argv, "-o", str(out), "--resume"]) == 0
-    assert out.read_bytes() == full
+    assert out.read_bytes() == reference.read_bytes()
 
 
 def _settings_for(argv: list[str], out: Path) -> dict:
@@ -308,7 +310,7 @@ def _settings_for(argv: list[str], out: Path) -> dict:
     args = parser.parse_args([*argv, "-o", str(out)])
     read = runner.ReadOptions(args.input_format, args.by, args.text_field, args.id_field, args.column, args.header, args.max_bytes)
     job = runner.Job(tuple(args.inputs), str(out), read, Spec("rules"))
-    return runner._settings(job, "jsonl", None)
+    return runner._settings(job, *writers.output_format(str(out), None))
 
 
 def test_resume_refuses_a_checkpoint_of_other_options(tmp_path, capsys) -> None:
