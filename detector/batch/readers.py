@@ -65,7 +65,7 @@ def input_format(path: str, options: ReadOptions) -> str:
     return options.format or (split_suffixes(path)[0] if path != "-" else None) or "text"
 
 
-class Progress:
+class ReadPosition:
     """How far a reader is into its raw (possibly compressed) input, for progress and ETA."""
 
     def __init__(self, raw: IO[bytes] | None, total: int | None) -> None:
@@ -78,7 +78,7 @@ class Progress:
             return None
 
 
-def open_binary(path: str) -> tuple[IO[bytes], Progress]:
+def open_binary(path: str) -> tuple[IO[bytes], ReadPosition]:
     """The decompressed byte stream of ``path`` (``-`` = standard input) and its progress."""
     if path == "-":
         raw: IO[bytes] = sys.stdin.buffer
@@ -91,13 +91,13 @@ def open_binary(path: str) -> tuple[IO[bytes], Progress]:
             raise InputError(f"{path}: cannot read: {e.strerror or e}") from None
     compression = split_suffixes(path)[1] if path != "-" else None
     if compression == "gzip":
-        return gzip.GzipFile(fileobj=raw, mode="rb"), Progress(raw, total)
+        return gzip.GzipFile(fileobj=raw, mode="rb"), ReadPosition(raw, total)
     if compression == "zstd":
         import zstandard
 
         reader = zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)
-        return io.BufferedReader(reader), Progress(raw, total)
-    return raw, Progress(raw, total)
+        return io.BufferedReader(reader), ReadPosition(raw, total)
+    return raw, ReadPosition(raw, total)
 
 
 def _lines(stream: IO[bytes], path: str, max_bytes: int) -> Iterator[tuple[int, str | None]]:
@@ -301,7 +301,7 @@ def read_parquet(stream: IO[bytes], path: str, options: ReadOptions) -> Iterator
             yield _checked(n, rid, text, f"field {text_col!r}", options.max_bytes)
 
 
-def records(path: str, options: ReadOptions) -> tuple[Iterator[Record], Progress, object]:
+def records(path: str, options: ReadOptions) -> tuple[Iterator[Record], ReadPosition, object]:
     """The records of one input, its progress, and the reader (a :class:`Delimited` keeps a header)."""
     fmt = input_format(path, options)
     stream, progress = open_binary(path)

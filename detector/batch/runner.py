@@ -63,9 +63,10 @@ class Inputs:
         self.index, self.progress, self.first_reader = 0, None, None
 
     def __iter__(self) -> Iterator[tuple[Record, str]]:
-        for self.index, path in enumerate(self.job.inputs):
+        for index, path in enumerate(self.job.inputs):
+            self.index = index
             stream, self.progress, reader = records(path, self.job.read)
-            if self.index == 0:
+            if index == 0:
                 self.first_reader = reader
             for rec in stream:
                 if len(self.job.inputs) > 1 and rec.id == rec.line:
