@@ -7,12 +7,14 @@ their first chunk (Dask), and keep it.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import multiprocessing.pool
 import multiprocessing.synchronize
 import os
 import threading
 from collections.abc import Sequence
+from functools import cache
 
 from detector.batch.scoring import Spec, peak_memory_mb, score_chunk, scorer
 
@@ -25,7 +27,24 @@ class WorkerError(Exception):
 
 def run_chunk(texts: Sequence[str], spec: Spec) -> ChunkResult:
     """Score one chunk; also report this worker's peak memory so far."""
-    return score_chunk(texts, spec), peak_memory_mb()
+    results = score_chunk(texts, spec)
+    _release_memory()
+    return results, peak_memory_mb()
+
+
+@cache
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
+def _release_memory() -> None:
+    """Give freed heap back to the system after a chunk (glibc), so a long run's memory stays flat."""
+    libc = _libc()
+    if libc is not None and hasattr(libc, "malloc_trim"):
+        libc.malloc_trim(0)
 
 
 class _Done:
