@@ -40,10 +40,9 @@ def _mtlint_rules() -> Checker:
 
 
 def _mtlint_model() -> Checker:
-    from detector import check
-    from detector.api import default_model
+    from detector import check, learned
 
-    model = default_model()
+    model = learned.load()
     return lambda text: check(text, model=model)
 
 
@@ -110,9 +109,9 @@ def scaling_worker(megabytes: int) -> None:
 
 def forward_worker(news: Path, limit: int | None) -> None:
     """Time the learned detector alone (its sources and combiner) over every sentence, batched."""
-    from detector.api import default_model
+    from detector import learned
 
-    model = default_model()
+    model = learned.load("fast")
     docs = [json.loads(line)["sentences"] for line in (news / "documents.jsonl").open(encoding="utf-8")]
     sentences = [s for d in (docs[:limit] if limit else docs) for s in d]
     t0 = time.perf_counter()

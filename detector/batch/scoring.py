@@ -1,7 +1,8 @@
 """The document score, and the chunk function that every executor (local pool, Dask) runs.
 
 Definition (the one place it lives): a sentence's score is the largest of the learned
-detector's probability for it (model tiers; sentences without a word get none) and the
+detector's probability for it (model tiers; only the sentences MT201 may report on, see
+:func:`detector.learned.reportable.reportable`, get one) and the
 confidence of every finding that overlaps it; a document's score is the largest sentence
 score (0.0 for a text without sentences). ``flagged`` means the document has a finding: a
 rule fired, or a sentence reached the model's threshold. :func:`check_score` computes it on
@@ -21,11 +22,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from detector.api import Report, check, default_model, fix
-from detector.document import WORD_RE
+from detector import learned
+from detector.api import Report, check, fix
 from detector.findings import Finding, Rule
 from detector.formats import finding_dict
-from detector.model.scorer import ModelDetector, hits_per_sentence
+from detector.learned.detector import Detector
+from detector.learned.reportable import reportable
 from detector.rules import select
 
 if TYPE_CHECKING:
@@ -72,30 +74,29 @@ def document_score(sentence_scores: Sequence[float]) -> float:
     return round(max(sentence_scores, default=0.0), SCORE_DIGITS)
 
 
-class _Recording(ModelDetector):
-    """The shipped detector, answering ``probabilities`` from a cache filled in one batch.
+class _Cached(Detector):
+    """A loaded detector answering ``probabilities`` from a cache filled in one batch per chunk.
 
-    ``check`` (inherited) runs unchanged, so the findings are the ones :func:`check` emits;
-    the probabilities it asked for are kept in ``last`` for :func:`sentence_scores`.
+    ``check`` runs the MT201 rule unchanged on it, so the findings are the ones :func:`check`
+    emits; the probabilities it asked for last are kept in ``last`` for :func:`sentence_scores`.
     """
 
-    def __init__(self, base: ModelDetector) -> None:
-        super().__init__(base.net, base.combiner, base.threshold, base.token_threshold, base.info)
+    def __init__(self, base: Detector) -> None:
+        super().__init__(base.sources, base.combiner, base.threshold, base.token_threshold, base.recipe, base.info)
         self.base = base
-        self.cache: dict[tuple[str, int], tuple[float, list]] = {}
+        self.cache: dict[str, tuple[float, list]] = {}
         self.last: list[float] = []
 
-    def fill(self, keys: Sequence[tuple[str, int]]) -> None:
+    def fill(self, texts: Sequence[str]) -> None:
         """Score the sentences not yet cached, all in one batched call."""
-        for group in batches(list(dict.fromkeys(k for k in keys if k not in self.cache)), lambda k: k[0]):
-            probs, scores = self.base.probabilities([t for t, _ in group], [h for _, h in group])
-            self.cache.update({k: (float(p), scores.tokens[i]) for i, (k, p) in enumerate(zip(group, probs))})
+        for group in batches(list(dict.fromkeys(t for t in texts if t not in self.cache)), lambda t: t):
+            probs, evidence = self.base.probabilities(group)
+            self.cache.update({t: (float(p), ev) for t, p, ev in zip(group, probs, evidence)})
 
-    def probabilities(self, texts: Sequence[str], rule_hits: Sequence[int] | None = None) -> tuple[np.ndarray, object]:
-        keys = list(zip(texts, rule_hits or [0] * len(texts)))
-        self.fill(keys)
-        self.last = [self.cache[k][0] for k in keys]
-        return np.array(self.last), SimpleNamespace(tokens=[self.cache[k][1] for k in keys])
+    def probabilities(self, texts: Sequence[str]) -> tuple[np.ndarray, list]:
+        self.fill(texts)
+        self.last = [self.cache[t][0] for t in texts]
+        return np.array(self.last), [self.cache[t][1] for t in texts]
 
 
 def batches(items: list, text: Callable[[object], str]) -> list[list]:
@@ -113,18 +114,15 @@ def batches(items: list, text: Callable[[object], str]) -> list[list]:
 
 
 class _Given:
-    """A stand-in rule list entry that returns findings already computed on the same text."""
+    """A stand-in rule that returns the mechanical findings already computed on the same text."""
+
+    needs_model = False
 
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings
 
     def check(self, doc: object) -> list[Finding]:
         return self.findings
-
-
-def model_sentences(sentences: Sequence[Sentence]) -> list[Sentence]:
-    """The sentences the learned detector scores (those with a word), as its ``check`` picks them."""
-    return [s for s in sentences if WORD_RE.search(s.text)]
 
 
 class Scorer:
@@ -135,16 +133,24 @@ class Scorer:
             raise ValueError(f"unknown tier {spec.tier!r} (choose from {', '.join(TIERS)})")
         self.spec = spec
         self.rules = spec.rules()
-        self.model = _Recording(default_model()) if spec.tier != "rules" else None
+        self.mechanical = [r for r in self.rules if not r.needs_model]
+        self.learned = [r for r in self.rules if r.needs_model] if spec.tier != "rules" else []
+        self.model = _Cached(learned.load(spec.tier)) if self.learned else None
 
-    def score_one(self, text: str, rule_report: Report | None = None) -> tuple[dict, int]:
-        """The output fields for one text, and its number of sentences."""
+    def score_one(self, text: str, rule_report: Report | None = None, scored: list[Sentence] | None = None) -> tuple[dict, int]:
+        """The output fields for one text, and its number of sentences.
+
+        ``rule_report`` (the mechanical rules' report on ``text``) and ``scored`` (the sentences
+        the model scores) are passed by :meth:`score_chunk`, which has computed them already.
+        """
+        rule_report = rule_report or check(text, self.mechanical)
         if self.model is None:
-            report, probs = rule_report or check(text, self.rules), {}
+            report, probs = rule_report, {}
         else:
-            rules = self.rules if rule_report is None else [_Given(rule_report.findings)]
-            report = check(text, rules, model=self.model)
-            probs = dict(zip((s.start for s in model_sentences(report.document.sentences)), self.model.last))
+            self.model.last = []
+            report = check(text, [_Given(rule_report.findings), *self.learned], model=self.model)
+            scored = reportable(report.document) if scored is None else scored
+            probs = dict(zip((s.start for s in scored), self.model.last))
         scores = sentence_scores(report, probs)
         result: dict = {
             "score": document_score(scores),
@@ -164,15 +170,13 @@ class Scorer:
     def score_chunk(self, texts: Sequence[str]) -> list[tuple[dict, int]]:
         """Score a chunk: identical texts once, the model's sentences in one batch across records."""
         unique = list(dict.fromkeys(texts))
-        reports = {t: check(t, self.rules) for t in unique}
+        reports = {t: check(t, self.mechanical) for t in unique}
+        scored: dict[str, list[Sentence] | None] = dict.fromkeys(unique)
         if self.model is not None:
             self.model.cache.clear()
-            keys = []
-            for r in reports.values():
-                sents = model_sentences(r.document.sentences)
-                keys += zip((s.text for s in sents), hits_per_sentence(sents, r.findings))
-            self.model.fill(keys)
-        done = {t: self.score_one(t, reports[t]) for t in unique}
+            scored = {t: reportable(r.document) if r.document.sentences else [] for t, r in reports.items()}
+            self.model.fill([s.text for sents in scored.values() for s in sents])
+        done = {t: self.score_one(t, reports[t], scored[t]) for t in unique}
         return [done[t] for t in texts]
 
 
@@ -189,10 +193,10 @@ def score_chunk(texts: Sequence[str], spec: Spec) -> list[tuple[dict, int]]:
 
 def check_score(text: str, spec: Spec = Spec()) -> float:
     """The score of one text through the plain, unbatched :func:`detector.api.check`."""
-    model = _Recording(default_model()) if spec.tier != "rules" else None
     rules = spec.rules()
+    model = _Cached(learned.load(spec.tier)) if spec.tier != "rules" and any(r.needs_model for r in rules) else None
     report = check(text, rules, model=model or False)
-    probs = dict(zip((s.start for s in model_sentences(report.document.sentences)), model.last)) if model else {}
+    probs = dict(zip((s.start for s in reportable(report.document)), model.last)) if model and report.document.sentences else {}
     return document_score(sentence_scores(report, probs))
 
 
