@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -33,7 +32,7 @@ from detector.rules import select
 if TYPE_CHECKING:
     from detector.document import Sentence
 
-TIERS = ("full", "fast", "rules")
+TIERS = tuple(learned.TIERS)  # full, fast, rules
 SCORE_DIGITS = 6
 BATCH = 32  # sentences per call of the model, at most (64 peaked ~70 MB higher in a 1,024-record test)
 BATCH_CHARS = BATCH * 150  # and at most this many characters: long sentences go in smaller batches (memory)
