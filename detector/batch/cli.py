@@ -17,7 +17,7 @@ from detector.batch.readers import MAX_BYTES, ReadOptions
 from detector.batch.runner import CHUNK_SIZE, Job, UsageError, run
 from detector.batch.scoring import TIERS, Spec
 from detector.batch.writers import FORMATS as OUTPUT_FORMATS
-from detector.textio import InputError
+from detector.textio import InputError, WriteError
 
 EXIT_CLEAN, EXIT_FLAGGED, EXIT_ERROR, EXIT_RECORD_ERRORS = 0, 1, 2, 3
 
@@ -65,7 +65,7 @@ def run_score(args: argparse.Namespace) -> int:
     job = Job(tuple(args.inputs), args.output, read, spec, args.output_format, args.errors, args.summary, args.jobs, args.chunk_size, args.resume, args.quiet, args.dask, args.progress_every)
     try:
         result = run(job)
-    except (UsageError, InputError, WorkerError) as e:
+    except (UsageError, InputError, WorkerError, WriteError) as e:
         return _fail(str(e))
     except OSError as e:  # an output that cannot be written, model files that cannot be read
         return _fail(f"{getattr(e, 'filename', None) or job.output}: {e.strerror or e}")

@@ -23,6 +23,7 @@ import numpy as np
 
 from detector import learned
 from detector.api import Report, check, fix
+from detector.document import Document
 from detector.findings import Finding, Rule
 from detector.formats import finding_dict
 from detector.learned.detector import Detector
@@ -113,15 +114,21 @@ def batches(items: list, text: Callable[[object], str]) -> list[list]:
 
 
 class _Given:
-    """A stand-in rule that returns the mechanical findings already computed on the same text."""
+    """The mechanical rules, answering for ``text`` with the findings already computed on it.
+
+    ``check`` also runs the mechanical rules on the text its fixes produce (chained findings);
+    those texts are checked by the rules themselves.
+    """
 
     needs_model = False
 
-    def __init__(self, findings: list[Finding]) -> None:
-        self.findings = findings
+    def __init__(self, text: str, findings: list[Finding], rules: Sequence[Rule]) -> None:
+        self.text, self.findings, self.rules = text, findings, rules
 
-    def check(self, doc: object) -> list[Finding]:
-        return self.findings
+    def check(self, doc: Document) -> list[Finding]:
+        if doc.text == self.text:
+            return self.findings
+        return [f for rule in self.rules for f in rule.check(doc)]
 
 
 class Scorer:
@@ -136,18 +143,22 @@ class Scorer:
         self.learned = [r for r in self.rules if r.needs_model] if spec.tier != "rules" else []
         self.model = _Cached(learned.load(spec.tier)) if self.learned else None
 
-    def score_one(self, text: str, rule_report: Report | None = None, scored: list[Sentence] | None = None) -> tuple[dict, int]:
+    def mechanical_findings(self, doc: Document) -> list[Finding]:
+        """The selected mechanical rules' own findings on ``doc`` (before ``check`` settles fixes)."""
+        return [f for rule in self.mechanical for f in rule.check(doc)]
+
+    def score_one(self, text: str, raw: list[Finding] | None = None, scored: list[Sentence] | None = None) -> tuple[dict, int]:
         """The output fields for one text, and its number of sentences.
 
-        ``rule_report`` (the mechanical rules' report on ``text``) and ``scored`` (the sentences
-        the model scores) are passed by :meth:`score_chunk`, which has computed them already.
+        ``raw`` (the mechanical findings on ``text``) and ``scored`` (the sentences the model
+        scores) are passed by :meth:`score_chunk`, which has computed them already.
         """
-        rule_report = rule_report or check(text, self.mechanical)
         if self.model is None:
-            report, probs = rule_report, {}
+            report, probs = check(text, self.mechanical), {}
         else:
+            raw = self.mechanical_findings(Document(text)) if raw is None else raw
             self.model.last = []
-            report = check(text, [_Given(rule_report.findings), *self.learned], model=self.model)
+            report = check(text, [_Given(text, raw, self.mechanical), *self.learned], model=self.model)
             scored = reportable(report.document) if scored is None else scored
             probs = dict(zip((s.start for s in scored), self.model.last))
         scores = sentence_scores(report, probs)
@@ -169,13 +180,14 @@ class Scorer:
     def score_chunk(self, texts: Sequence[str]) -> list[tuple[dict, int]]:
         """Score a chunk: identical texts once, the model's sentences in one batch across records."""
         unique = list(dict.fromkeys(texts))
-        reports = {t: check(t, self.mechanical) for t in unique}
-        scored: dict[str, list[Sentence] | None] = dict.fromkeys(unique)
-        if self.model is not None:
+        if self.model is None:
+            done = {t: self.score_one(t) for t in unique}
+        else:
             self.model.cache.clear()
-            scored = {t: reportable(r.document) if r.document.sentences else [] for t, r in reports.items()}
+            docs = {t: Document(t) for t in unique}
+            scored = {t: reportable(d) if d.sentences else [] for t, d in docs.items()}
             self.model.fill([s.text for sents in scored.values() for s in sents])
-        done = {t: self.score_one(t, reports[t], scored[t]) for t in unique}
+            done = {t: self.score_one(t, self.mechanical_findings(docs[t]), scored[t]) for t in unique}
         return [done[t] for t in texts]
 
 
