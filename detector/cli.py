@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from detector import __version__, lint
+from detector.batch import cli as batch_cli
 from detector.findings import Rule
 from detector.formats import FORMATS
 from detector.learned import DEFAULT_TIER, TIERS
 from detector.rules import RULES, select
-from detector.server.cli import register as register_serve
+from detector.server import cli as serve_cli
 from detector.textio import (
     DEFAULT_MAX_BYTES,
     STDIN,
@@ -145,7 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules", help="list the rules")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run_rules)
-    register_serve(sub)
+    serve_cli.register(sub)
+    batch_cli.register(sub)
     return parser
 
 
