@@ -1,7 +1,8 @@
 """The ``mtlint`` command line.
 
-Exit codes: 0 no findings, 1 findings, 2 usage or input error (an input error wins), 3 internal
-error (a bug: one line on stderr saying so, the traceback with ``--debug``).
+Exit codes: 0 no findings, 1 findings, 2 usage or input error (an input error wins), 3 some
+records failed (``mtlint score`` only), 4 internal error (a bug: one line on stderr saying so, the
+traceback with ``--debug``).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from detector.textio import (
     read_source,
 )
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 4
 REPORT_BUGS = "please report it (the command, the input and the --debug output) on the mtlint issue tracker"
 
 
