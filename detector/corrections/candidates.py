@@ -93,6 +93,16 @@ def replace_predicted(t: Target) -> Iterable[Edit]:
                 yield Edit(w.start, w.end, match_case(w.text, alt), "predicted")
 
 
+def insert_predicted(t: Target) -> Iterable[Edit]:
+    """Insert after a flagged word a word the model expected next ("The [issue] will be resolved")."""
+    ws = t.words
+    for i in t.focus:
+        if i + 1 < len(ws) and _joined(t.sentence, ws[i], ws[i + 1]):
+            for new in t.predictions.get(i + 1, ()):
+                if new.isalpha() and new.lower() not in (ws[i].text.lower(), ws[i + 1].text.lower()) and _zipf(new) >= COMMON_WORD_ZIPF:
+                    yield Edit(ws[i].end, ws[i].end, f" {new}", "insert_after")
+
+
 def insert_function_word(t: Target) -> Iterable[Edit]:
     """Insert an article, or a function word the model expected, before a flagged word (a dropped "the")."""
     for i in t.focus:
@@ -178,6 +188,7 @@ GENERATORS: dict[str, Generator] = {
         replace_closed_class,
         replace_predicted,
         insert_function_word,
+        insert_predicted,
         counter_noun,
         swap_adjacent,
         join_split,

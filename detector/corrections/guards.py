@@ -15,6 +15,7 @@ from detector.resources import load_set
 
 MAX_EDITED_WORDS = 4  # word-level edit distance between a sentence and a suggestion
 MAX_EDITED_SHARE = 0.4  # ... and at most this share of the sentence's words
+FUNCTION_WORD_ZIPF = 5.5  # "on", "for", "the": never names, even capitalized
 _NUMBER_WORDS = frozenset(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
@@ -41,11 +42,12 @@ def is_number(word: str) -> bool:
 
 
 def is_name(ws: Sequence[Word], i: int) -> bool:
-    """A capitalized word other than "I"; the first word only if it is not a common lower-case word."""
+    """A capitalized word other than "I" or a title-cased function word ("On", "For" in a headline);
+    the first word only if it is not a common lower-case word."""
     w = ws[i].text
     if not w[:1].isupper() or _norm(w).split("'")[0] == "i":
         return False
-    return i > 0 or zipf_frequency(w.lower(), "en") < 4.0
+    return zipf_frequency(w.lower(), "en") < (FUNCTION_WORD_ZIPF if i else 4.0)
 
 
 def _meaning(sentence: str) -> tuple[Counter, Counter, Counter]:

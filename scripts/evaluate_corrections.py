@@ -1,0 +1,175 @@
+"""Evaluate the suggested corrections (detector/corrections) on sentences with known clean originals.
+
+Usage:
+    python scripts/evaluate_corrections.py collect --set handwritten --spans gold|model --out R.jsonl [--limit N]
+    python scripts/evaluate_corrections.py calibrate R.jsonl...      # grid over margin and token bonus
+    python scripts/evaluate_corrections.py report R.jsonl... [--margin M --token-bonus B]
+
+``collect`` runs the search once per garbled sentence and stores every guarded candidate with its
+raw log-probability gain, so that ``calibrate`` (on the synthetic *dev* split only) and ``report``
+(on held-out sets) can apply any margin without rerunning the model. Sets: ``handwritten``
+(corpus/handwritten.jsonl), ``synthetic-dev`` / ``synthetic-test`` (``<corpus>/{dev,test}.jsonl``),
+``clean-news`` (the clean sentences of the synthetic test split, i.e. held-out news-en documents).
+Spans: ``gold`` (oracle detection: the annotated error spans) or ``model`` (what MT201 flags).
+
+Reported: the share of garbled sentences whose top suggestion restores the clean original exactly,
+brings it closer or makes it worse (word edit distance), the share that get any suggestion, and
+edit precision/recall/F0.5 in the style of ERRANT but with word-level edits extracted by difflib
+(not ERRANT's linguistically merged edits); on clean news, the share of sentences with a suggestion.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from detector.corrections.edits import Edit, words  # noqa: E402
+from detector.corrections.guards import word_distance  # noqa: E402
+from detector.corrections.search import Scored, SearchConfig, rank, scored_candidates  # noqa: E402
+from detector.model.data import load_corpus  # noqa: E402
+
+
+def pairs(name: str, corpus: Path) -> list[dict]:
+    """Sentences to correct: garbled ones with their clean original (clean news: clean ones only)."""
+    path = {"handwritten": ROOT / "corpus/handwritten.jsonl", "synthetic-dev": corpus / "dev.jsonl"}.get(
+        name, corpus / "test.jsonl"
+    )
+    items = load_corpus(path)
+    clean = {i.pair: i.text for i in items if i.label == 0}
+    if name == "clean-news":
+        return [{"id": i.id, "text": i.text, "clean": i.text, "spans": []} for i in items if i.label == 0]
+    return [
+        {"id": i.id, "text": i.text, "clean": clean[i.pair], "spans": [(s, e) for s, e, _ in i.spans]}
+        for i in items
+        if i.label == 1 and i.pair in clean
+    ]
+
+
+def model_spans(texts: list[str]) -> list[list[tuple[int, int]]]:
+    """What MT201 flags in each text (spans of its findings)."""
+    from detector.api import check, default_model
+
+    model = default_model()
+    return [[(f.start, f.end) for f in check(t, model=model).findings if f.rule == "MT201"] for t in texts]
+
+
+def collect(args: argparse.Namespace) -> None:
+    import torch
+
+    from detector.corrections.scoring import EditScorer
+    from detector.learned.smollm import load_lm
+
+    torch.set_num_threads(1)
+    rows = pairs(args.set, args.corpus)[: args.limit or None]
+    if args.spans == "model" or args.set == "clean-news":
+        for row, spans in zip(rows, model_spans([r["text"] for r in rows])):
+            row["spans"] = spans
+    scorer = EditScorer(load_lm())
+    config = SearchConfig(max_candidates=args.max_candidates, window=args.window)
+    with open(args.out, "w", encoding="utf-8") as out:
+        for row in rows:
+            t = time.perf_counter()
+            _, scored = scored_candidates(row["text"], row["spans"], scorer, config=config) if row["spans"] else (None, [])
+            row["seconds"] = round(time.perf_counter() - t, 3)
+            row["candidates"] = [[c.edit.start, c.edit.end, c.edit.new, c.edit.kind, c.gain, c.tokens] for c in scored]
+            out.write(json.dumps(row, ensure_ascii=False) + "\n")
+            out.flush()
+
+
+def load(paths: list[Path]) -> list[dict]:
+    rows = []
+    for path in paths:
+        rows += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return rows
+
+
+def top(row: dict, config: SearchConfig) -> str:
+    """The sentence after the top suggestion (the garbled sentence when there is none)."""
+    scored = [Scored(Edit(s, e, new, kind), Edit(s, e, new, kind).apply(row["text"]), g, n) for s, e, new, kind, g, n in row["candidates"]]
+    best = rank(scored, config)
+    return best[0][1] if best else row["text"]
+
+
+def _edits(a: list[str], b: list[str]) -> set[tuple[int, int, tuple[str, ...]]]:
+    ops = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
+    return {(i1, i2, tuple(b[j1:j2])) for tag, i1, i2, j1, j2 in ops if tag != "equal"}
+
+
+def metrics(rows: list[dict], config: SearchConfig) -> dict:
+    n = len(rows)
+    exact = closer = worse = changed = tp = fp = fn = 0
+    seconds = sum(r.get("seconds", 0.0) for r in rows)
+    for r in rows:
+        out = top(r, config)
+        g, c, o = ([w.text for w in words(x)] for x in (r["text"], r["clean"], out))
+        changed += out != r["text"]
+        exact += " ".join(o) == " ".join(c) and out != r["text"]
+        d0, d1 = word_distance(g, c), word_distance(o, c)
+        closer += d1 < d0
+        worse += d1 > d0
+        gold, hyp = _edits(g, c), _edits(g, o)
+        tp += len(gold & hyp)
+        fp += len(hyp - gold)
+        fn += len(gold - hyp)
+    p = tp / (tp + fp) if tp + fp else 0.0
+    rec = tp / (tp + fn) if tp + fn else 0.0
+    f05 = 1.25 * p * rec / (0.25 * p + rec) if p + rec else 0.0
+    flagged = sum(bool(r["spans"]) for r in rows)
+    return {
+        "n": n, "with_spans": flagged, "suggested": changed / max(n, 1), "exact": exact / max(n, 1),
+        "closer": closer / max(n, 1), "worse": worse / max(n, 1), "P": p, "R": rec, "F0.5": f05,
+        "seconds_per_flagged_sentence": seconds / max(flagged, 1),
+    }
+
+
+def calibrate(args: argparse.Namespace) -> None:
+    """Grid over (margin, token bonus) on the given records; objective: exact - 3 * worse."""
+    rows = load(args.records)
+    best = None
+    for bonus in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0):
+        for margin in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0):
+            m = metrics(rows, SearchConfig(margin=margin, token_bonus=bonus))
+            score = m["exact"] - 3 * m["worse"]
+            print(f"bonus {bonus:.1f} margin {margin:.1f}: exact {m['exact']:.3f} closer {m['closer']:.3f} worse {m['worse']:.3f} F0.5 {m['F0.5']:.3f}")
+            if best is None or score > best[0]:
+                best = (score, margin, bonus)
+    print(f"best: margin {best[1]} token_bonus {best[2]}")
+
+
+def report(args: argparse.Namespace) -> None:
+    config = SearchConfig(margin=args.margin, token_bonus=args.token_bonus) if args.margin is not None else SearchConfig()
+    for path in args.records:
+        m = metrics(load([path]), config)
+        print(path.name, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()}))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    c = sub.add_parser("collect")
+    c.add_argument("--set", required=True, choices=["handwritten", "synthetic-dev", "synthetic-test", "clean-news"])
+    c.add_argument("--spans", choices=["gold", "model"], default="gold")
+    c.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
+    c.add_argument("--out", type=Path, required=True)
+    c.add_argument("--limit", type=int, default=0)
+    c.add_argument("--window", type=int, default=SearchConfig().window)
+    c.add_argument("--max-candidates", type=int, default=SearchConfig().max_candidates)
+    k = sub.add_parser("calibrate")
+    k.add_argument("records", type=Path, nargs="+")
+    r = sub.add_parser("report")
+    r.add_argument("records", type=Path, nargs="+")
+    r.add_argument("--margin", type=float)
+    r.add_argument("--token-bonus", type=float, default=SearchConfig().token_bonus)
+    args = parser.parse_args()
+    {"collect": collect, "calibrate": calibrate, "report": report}[args.cmd](args)
+
+
+if __name__ == "__main__":
+    main()
