@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from detector.corrections.edits import Edit, words  # noqa: E402
 from detector.corrections.guards import word_distance  # noqa: E402
-from detector.corrections.search import Scored, SearchConfig, rank, scored_candidates  # noqa: E402
+from detector.corrections.search import Scored, SearchConfig, rank, scored_candidates, unigram_change  # noqa: E402
 from detector.model.data import load_corpus  # noqa: E402
 
 
@@ -67,7 +67,7 @@ def collect(args: argparse.Namespace) -> None:
     from detector.learned.smollm import load_lm
 
     torch.set_num_threads(1)
-    rows = pairs(args.set, args.corpus)[: args.limit or None]
+    rows = pairs(args.set, args.corpus)[:: args.every][: args.limit or None]
     if args.spans == "model" or args.set == "clean-news":
         for row, spans in zip(rows, model_spans([r["text"] for r in rows])):
             row["spans"] = spans
@@ -92,7 +92,8 @@ def load(paths: list[Path]) -> list[dict]:
 
 def top(row: dict, config: SearchConfig) -> str:
     """The sentence after the top suggestion (the garbled sentence when there is none)."""
-    scored = [Scored(Edit(s, e, new, kind), Edit(s, e, new, kind).apply(row["text"]), g, n) for s, e, new, kind, g, n in row["candidates"]]
+    edits = [(Edit(s, e, new, kind), g, n) for s, e, new, kind, g, n in row["candidates"]]
+    scored = [Scored(e, e.apply(row["text"]), g, n, unigram_change(row["text"], e)) for e, g, n in edits]
     best = rank(scored, config)
     return best[0][1] if best else row["text"]
 
@@ -130,21 +131,22 @@ def metrics(rows: list[dict], config: SearchConfig) -> dict:
 
 
 def calibrate(args: argparse.Namespace) -> None:
-    """Grid over (margin, token bonus) on the given records; objective: exact - 3 * worse."""
+    """Grid over (unigram weight, token bonus, margin) on the given records; objective: exact - 3 * worse."""
     rows = load(args.records)
-    best = None
-    for bonus in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0):
-        for margin in (0.0, 0.5, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0):
-            m = metrics(rows, SearchConfig(margin=margin, token_bonus=bonus))
-            score = m["exact"] - 3 * m["worse"]
-            print(f"bonus {bonus:.1f} margin {margin:.1f}: exact {m['exact']:.3f} closer {m['closer']:.3f} worse {m['worse']:.3f} F0.5 {m['F0.5']:.3f}")
-            if best is None or score > best[0]:
-                best = (score, margin, bonus)
-    print(f"best: margin {best[1]} token_bonus {best[2]}")
+    results = []
+    for weight in (0.0, 0.25, 0.5, 0.75, 1.0):
+        for bonus in (0.0, 1.0, 2.0, 3.0):
+            for margin in (0.0, 2.0, 4.0, 6.0, 8.0, 10.0, 12.0, 15.0):
+                m = metrics(rows, SearchConfig(margin=margin, token_bonus=bonus, unigram_weight=weight))
+                results.append((m["exact"] - 3 * m["worse"], weight, bonus, margin, m))
+    for value, weight, bonus, margin, m in sorted(results, key=lambda r: -r[0])[: args.top]:
+        print(f"weight {weight:.2f} bonus {bonus:.1f} margin {margin:.1f}: exact {m['exact']:.3f} closer {m['closer']:.3f} worse {m['worse']:.3f} F0.5 {m['F0.5']:.3f} suggested {m['suggested']:.3f}")
 
 
 def report(args: argparse.Namespace) -> None:
-    config = SearchConfig(margin=args.margin, token_bonus=args.token_bonus) if args.margin is not None else SearchConfig()
+    config = SearchConfig()
+    if args.margin is not None:
+        config = SearchConfig(margin=args.margin, token_bonus=args.token_bonus, unigram_weight=args.unigram_weight)
     for path in args.records:
         m = metrics(load([path]), config)
         print(path.name, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()}))
@@ -159,14 +161,17 @@ def main() -> None:
     c.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
     c.add_argument("--out", type=Path, required=True)
     c.add_argument("--limit", type=int, default=0)
+    c.add_argument("--every", type=int, default=1, help="take every n-th sentence (a spread-out subsample)")
     c.add_argument("--window", type=int, default=SearchConfig().window)
     c.add_argument("--max-candidates", type=int, default=SearchConfig().max_candidates)
     k = sub.add_parser("calibrate")
     k.add_argument("records", type=Path, nargs="+")
+    k.add_argument("--top", type=int, default=15)
     r = sub.add_parser("report")
     r.add_argument("records", type=Path, nargs="+")
     r.add_argument("--margin", type=float)
     r.add_argument("--token-bonus", type=float, default=SearchConfig().token_bonus)
+    r.add_argument("--unigram-weight", type=float, default=SearchConfig().unigram_weight)
     args = parser.parse_args()
     {"collect": collect, "calibrate": calibrate, "report": report}[args.cmd](args)
 

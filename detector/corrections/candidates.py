@@ -12,9 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from wordfreq import zipf_frequency
-
 from detector.corrections.edits import Edit, Word, delete, match_case, words
+from detector.corrections.edits import zipf as _zipf
 from detector.corrections.tables import ARTICLES, alternatives, counter_nouns, phrases, rows
 
 COMMON_WORD_ZIPF = 3.0  # a predicted or joined word must be at least this frequent in English
@@ -46,11 +45,6 @@ class Target:
 
 
 Generator = Callable[[Target], Iterable[Edit]]
-
-
-@cache
-def _zipf(word: str) -> float:
-    return zipf_frequency(word.lower(), "en")
 
 
 def _joined(sentence: str, a: Word, b: Word) -> bool:

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
+
+from wordfreq import zipf_frequency
 
 from detector.document import WORD_RE
+
+
+@cache
+def zipf(word: str) -> float:
+    """Zipf frequency of ``word`` (lower-cased) in English, from wordfreq."""
+    return zipf_frequency(word.lower(), "en")
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,7 @@ from collections import Counter
 from collections.abc import Sequence
 from functools import cache
 
-from wordfreq import zipf_frequency
-
-from detector.corrections.edits import Word, words
+from detector.corrections.edits import Word, words, zipf
 from detector.corrections.tables import rows
 from detector.resources import load_set
 
@@ -47,7 +45,9 @@ def is_name(ws: Sequence[Word], i: int) -> bool:
     w = ws[i].text
     if not w[:1].isupper() or _norm(w).split("'")[0] == "i":
         return False
-    return zipf_frequency(w.lower(), "en") < (FUNCTION_WORD_ZIPF if i else 4.0)
+    if len(w) > 1 and w.isupper():
+        return True  # an acronym ("US", "NATO") even when it spells a common word
+    return zipf(w) < (FUNCTION_WORD_ZIPF if i else 4.0)
 
 
 def _meaning(sentence: str) -> tuple[Counter, Counter, Counter]:

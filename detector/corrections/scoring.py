@@ -36,6 +36,11 @@ class Analysis:
             return ()
         return self._top[i][:k]
 
+    def word_surprisal(self, start: int, end: int) -> float:
+        """Surprisal (nats) of the tokens that overlap ``sentence[start:end]``."""
+        inside = (self.offsets[:, 0] < end) & (self.offsets[:, 1] > start)
+        return float(-self.logprob[1:][inside].sum())
+
 
 class EditScorer:
     """Log-probability gains of candidate sentences over an original, with one model pass each.

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from detector.corrections.candidates import Target, candidates, nouns_after_numbers
-from detector.corrections.edits import Edit, words
-from detector.corrections.guards import violation
+from detector.corrections.edits import Edit, words, zipf
+from detector.corrections.guards import is_name, is_number, violation
 from detector.corrections.scoring import EditScorer
 
 
@@ -29,8 +29,11 @@ class SearchConfig:
 
     margin: float = 2.0  # nats a suggestion must gain over the original
     token_bonus: float = 1.0  # nats credited per token a candidate has beyond the original
+    unigram_weight: float = 0.5  # share of the unigram log-probability change taken off (SLOR-style)
     max_candidates: int = 12  # candidates scored by the full model per sentence
     window: int | None = 8  # tokens scored after the last changed token (None: whole sentence)
+    max_span_words: int = 4  # wider flagged spans are narrowed to their most surprising words ...
+    focus_words: int = 3  # ... this many
     per_kind: int = 4  # ... at most this many from one generator
     max_suggestions: int = 3
     scale: float = 2.0  # confidence = sigmoid((gain - margin) / scale + 1)
@@ -57,6 +60,7 @@ class Scored:
     text: str
     gain: float
     tokens: int
+    unigram: float  # unigram surprisal of the new words minus that of the words they replace (nats)
 
 
 def scored_candidates(
@@ -73,7 +77,7 @@ def scored_candidates(
     analysis = scorer.analyse(sentence)
     target = Target(
         sentence,
-        tuple(spans),
+        focus_spans(sentence, spans, analysis, config),
         {i: analysis.predictions(w.start) for i, w in enumerate(words(sentence))},
         nouns_after_numbers(context),
     )
@@ -85,23 +89,63 @@ def scored_candidates(
     edits, texts = [edits[i] for i in keep], [texts[i] for i in keep]
     gains = scorer.gains(analysis, texts, config.window)
     lengths = scorer.token_counts(texts) - (len(analysis.ids) - 1)  # type: ignore[attr-defined]
-    return analysis, [Scored(e, t, float(g), int(n)) for e, t, g, n in zip(edits, texts, gains, lengths)]
+    return analysis, [Scored(e, t, float(g), int(n), unigram_change(sentence, e)) for e, t, g, n in zip(edits, texts, gains, lengths)]
+
+
+def focus_spans(
+    sentence: str, spans: Sequence[tuple[int, int]], analysis: object, config: SearchConfig
+) -> tuple[tuple[int, int], ...]:
+    """The flagged spans, each wide one (a whole flagged sentence) narrowed to its most surprising words.
+
+    A word's surprise is the model's surprisal of its tokens minus the word's unigram surprisal
+    (wordfreq), so a rare but fitting word does not count; names, numbers and the first word (which
+    the model reads without context) are never chosen.
+    """
+    ws = words(sentence)
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        inner = [i for i, w in enumerate(ws) if s <= w.start and w.end <= e]
+        if len(inner) <= config.max_span_words:
+            out.append((s, e))
+            continue
+        surprise = {i: analysis.word_surprisal(ws[i].start, ws[i].end) - unigram_surprisal(ws[i].text) for i in inner if i and not is_name(ws, i) and not is_number(ws[i].text)}  # type: ignore[attr-defined]
+        out += [(ws[i].start, ws[i].end) for i in sorted(surprise, key=lambda i: -surprise[i])[: config.focus_words]]
+    return tuple(sorted(out))
+
+
+def score(c: Scored, config: SearchConfig) -> float:
+    """What a candidate gains over the original: language-model log-probability, with a length bonus
+    and minus the unigram log-probability share (as in SLOR), so neither dropping words nor
+    swapping in a more frequent word wins by itself."""
+    return c.gain + config.token_bonus * c.tokens + config.unigram_weight * c.unigram
+
+
+def unigram_change(sentence: str, edit: Edit) -> float:
+    """Unigram surprisal of the words ``edit`` writes minus that of the words it removes."""
+    new = sum(unigram_surprisal(w.text) for w in words(edit.new))
+    return new - sum(unigram_surprisal(w.text) for w in words(sentence[edit.start : edit.end]))
+
+
+def unigram_surprisal(word: str) -> float:
+    """-ln p(word) in running English text, from its Zipf frequency (9 - zipf = -log10 p)."""
+    return (9 - zipf(word)) * math.log(10)
 
 
 def _prune(kinds: Sequence[str], prior: np.ndarray, config: SearchConfig) -> list[int]:
-    """The ``max_candidates`` best candidates by prior, at most ``per_kind`` of each generator."""
-    taken: dict[str, int] = {}
-    keep = []
+    """The ``max_candidates`` best candidates by prior, taken round-robin over the generators
+    (at most ``per_kind`` each), so that a deletion is not crowded out by likelier insertions."""
+    queues: dict[str, list[int]] = {}
     for i in np.argsort(-prior, kind="stable"):
-        if taken.get(kinds[i], 0) < config.per_kind and len(keep) < config.max_candidates:
-            taken[kinds[i]] = taken.get(kinds[i], 0) + 1
-            keep.append(int(i))
-    return keep
+        queues.setdefault(kinds[i], []).append(int(i))
+    keep: list[int] = []
+    for turn in range(config.per_kind):
+        keep += [q[turn] for q in queues.values() if turn < len(q)]
+    return keep[: config.max_candidates]
 
 
 def rank(scored: Sequence[Scored], config: SearchConfig) -> list[tuple[Edit, str, float]]:
     """Candidates that beat the original by the margin, best first, as (edit, text, score)."""
-    best = [(c.edit, c.text, c.gain + config.token_bonus * c.tokens) for c in scored]
+    best = [(c.edit, c.text, score(c, config)) for c in scored]
     return sorted((b for b in best if b[2] > config.margin), key=lambda b: -b[2])
 
 
@@ -122,20 +166,15 @@ def suggest(
     best = rank(scored, config)
     best = _combine(sentence, best, scorer, analysis, config) + best
     out: list[Suggestion] = []
-    for edit, text, score in best:
+    for edit, text, value in best:
         if text not in {s.text for s in out}:
-            out.append(Suggestion(edit.start, edit.end, edit.new, text, round(score, 3), confidence(score, config), edit.kind))
+            out.append(Suggestion(edit.start, edit.end, edit.new, text, round(value, 3), confidence(value, config), edit.kind))
     return out[: config.max_suggestions]
 
 
 def confidence(score: float, config: SearchConfig) -> float:
     """A 0-1 confidence for a suggestion's score (0.73 at the margin)."""
     return round(1 / (1 + math.exp(-((score - config.margin) / config.scale + 1))), 3)
-
-
-def _adjusted(scorer: EditScorer, analysis: object, texts: Sequence[str], config: SearchConfig) -> np.ndarray:
-    lengths = scorer.token_counts(texts) - (len(analysis.ids) - 1)  # type: ignore[attr-defined]
-    return scorer.gains(analysis, texts, config.window) + config.token_bonus * lengths
 
 
 def _combine(
@@ -151,5 +190,7 @@ def _combine(
     text = joint.apply(sentence)
     if violation(sentence, text) is not None:
         return []
-    score = float(_adjusted(scorer, analysis, [text], config)[0])
-    return [(joint, text, score)] if score > best[0][2] + config.margin else []
+    gain = float(scorer.gains(analysis, [text], config.window)[0])
+    tokens = int(scorer.token_counts([text])[0]) - (len(analysis.ids) - 1)  # type: ignore[attr-defined]
+    joint_score = score(Scored(joint, text, gain, tokens, unigram_change(sentence, a) + unigram_change(sentence, b)), config)
+    return [(joint, text, joint_score)] if joint_score > best[0][2] + config.margin else []
