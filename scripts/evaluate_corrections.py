@@ -152,6 +152,47 @@ def report(args: argparse.Namespace) -> None:
         print(path.name, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()}))
 
 
+def cost(args: argparse.Namespace) -> None:
+    """Seconds to check the seed article (rules + the shipped model, and one language-model pass over
+    every sentence, which the full tier's LM source costs) against the suggestions for the sentences
+    the team annotated as garbled, each flagged as a whole sentence; all in one run, one thread."""
+    import torch
+
+    from detector.api import check, default_model
+    from detector.corrections.scoring import EditScorer
+    from detector.corrections.search import suggest
+    from detector.document import Document
+    from detector.learned.smollm import load_lm
+
+    torch.set_num_threads(1)
+    text = (ROOT / "seeds/000_92ad0e3d2eded5f1.txt").read_text(encoding="utf-8")
+    labels = [line.split("\t")[0] for line in (ROOT / "tests/data/seed_annotation.tsv").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
+    sentences = [s.text for s in Document(text).sentences]
+    model, lm = default_model(), load_lm()
+    scorer = EditScorer(lm)
+    check(text, model=model), lm.sentence_logprob(sentences[:2])  # warm up
+    timings = {"check": [], "lm_pass": [], "suggest": []}
+    for _ in range(args.repeat):
+        t = time.perf_counter()
+        check(text, model=model)
+        timings["check"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        lm.sentence_logprob(sentences)
+        timings["lm_pass"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        found = [suggest(s, [(0, len(s))], scorer, context=sentences) for s, lab in zip(sentences, labels) if lab == "garbled"]
+        timings["suggest"].append(time.perf_counter() - t)
+    best = {k: min(v) for k, v in timings.items()}
+    flagged = sum(lab == "garbled" for lab in labels)
+    print(json.dumps({
+        "sentences": len(sentences), "flagged": flagged, "with_suggestion": sum(bool(f) for f in found),
+        **{f"{k}_s": round(v, 2) for k, v in best.items()},
+        "suggest_per_flagged_sentence_s": round(best["suggest"] / flagged, 3),
+        "ratio_vs_check": round((best["check"] + best["suggest"]) / best["check"], 2),
+        "ratio_vs_check_with_lm_pass": round((best["check"] + best["lm_pass"] + best["suggest"]) / (best["check"] + best["lm_pass"]), 2),
+    }))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -172,8 +213,10 @@ def main() -> None:
     r.add_argument("--margin", type=float)
     r.add_argument("--token-bonus", type=float, default=SearchConfig().token_bonus)
     r.add_argument("--unigram-weight", type=float, default=SearchConfig().unigram_weight)
+    t = sub.add_parser("cost")
+    t.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
-    {"collect": collect, "calibrate": calibrate, "report": report}[args.cmd](args)
+    {"collect": collect, "calibrate": calibrate, "report": report, "cost": cost}[args.cmd](args)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from detector.corrections.tables import ARTICLES, alternatives, counter_nouns, p
 
 COMMON_WORD_ZIPF = 3.0  # a predicted or joined word must be at least this frequent in English
 FUNCTION_WORD_ZIPF = 5.0  # only words this frequent are inserted into a gap
+NOUN_MAX_ZIPF = 5.5  # a word after a number this frequent ("5% this year") is not a counted noun
 
 
 @dataclass(frozen=True)
@@ -176,18 +177,18 @@ def _collocations() -> tuple[tuple[str, str], ...]:
 
 GENERATORS: dict[str, Generator] = {
     g.__name__: g
-    for g in (
-        delete_span,
+    for g in (  # table-driven first: an edit two generators propose keeps the first one's kind
+        counter_noun,
+        literal_collocation,
         delete_phrase,
+        delete_span,
         replace_closed_class,
         replace_predicted,
         insert_function_word,
         insert_predicted,
-        counter_noun,
         swap_adjacent,
         join_split,
         inflect,
-        literal_collocation,
     )
 }
 
@@ -208,6 +209,7 @@ def nouns_after_numbers(texts: Iterable[str]) -> tuple[str, ...]:
     for text in texts:
         ws = words(text)
         for a, b in zip(ws, ws[1:]):
-            if any(c.isdigit() for c in a.text) and b.text.isalpha() and b.text.islower() and b.text.endswith("s"):
+            noun = b.text.isalpha() and b.text.islower() and b.text.endswith("s") and _zipf(b.text) < NOUN_MAX_ZIPF
+            if noun and a.text.isdigit() and text[a.end : b.start] == " ":
                 counts[b.text] = counts.get(b.text, 0) + 1
     return tuple(sorted(counts, key=lambda n: -counts[n]))

@@ -8,12 +8,11 @@ from collections.abc import Sequence
 from functools import cache
 
 from detector.corrections.edits import Word, words, zipf
-from detector.corrections.tables import rows
+from detector.corrections.tables import closed_class, rows
 from detector.resources import load_set
 
 MAX_EDITED_WORDS = 4  # word-level edit distance between a sentence and a suggestion
 MAX_EDITED_SHARE = 0.4  # ... and at most this share of the sentence's words
-FUNCTION_WORD_ZIPF = 5.5  # "on", "for", "the": never names, even capitalized
 _NUMBER_WORDS = frozenset(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
@@ -40,14 +39,14 @@ def is_number(word: str) -> bool:
 
 
 def is_name(ws: Sequence[Word], i: int) -> bool:
-    """A capitalized word other than "I" or a title-cased function word ("On", "For" in a headline);
+    """A capitalized word other than "I" or a title-cased closed-class word ("On", "The" in a headline);
     the first word only if it is not a common lower-case word."""
     w = ws[i].text
     if not w[:1].isupper() or _norm(w).split("'")[0] == "i":
         return False
     if len(w) > 1 and w.isupper():
         return True  # an acronym ("US", "NATO") even when it spells a common word
-    return zipf(w) < (FUNCTION_WORD_ZIPF if i else 4.0)
+    return _norm(w) not in closed_class() if i else zipf(w) < 4.0
 
 
 def _meaning(sentence: str) -> tuple[Counter, Counter, Counter]:

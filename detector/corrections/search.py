@@ -23,6 +23,9 @@ from detector.corrections.guards import is_name, is_number, violation
 from detector.corrections.scoring import EditScorer
 
 
+TARGETED = frozenset({"delete_span", "delete_phrase", "counter", "collocation"})
+
+
 @dataclass(frozen=True)
 class SearchConfig:
     """Knobs of the search; the defaults are calibrated by ``scripts/evaluate_corrections.py``."""
@@ -30,7 +33,7 @@ class SearchConfig:
     margin: float = 2.0  # nats a suggestion must gain over the original
     token_bonus: float = 1.0  # nats credited per token a candidate has beyond the original
     unigram_weight: float = 0.5  # share of the unigram log-probability change taken off (SLOR-style)
-    max_candidates: int = 12  # candidates scored by the full model per sentence
+    max_candidates: int = 16  # candidates scored by the full model per sentence
     window: int | None = 8  # tokens scored after the last changed token (None: whole sentence)
     max_span_words: int = 4  # wider flagged spans are narrowed to their most surprising words ...
     focus_words: int = 3  # ... this many
@@ -85,7 +88,7 @@ def scored_candidates(
     if not edits:
         return analysis, []
     texts = [e.apply(sentence) for e in edits]
-    keep = _prune([e.kind for e in edits], scorer.prior(analysis, texts), config)
+    keep = _prune(edits, scorer.prior(analysis, texts), config)
     edits, texts = [edits[i] for i in keep], [texts[i] for i in keep]
     gains = scorer.gains(analysis, texts, config.window)
     lengths = scorer.token_counts(texts) - (len(analysis.ids) - 1)  # type: ignore[attr-defined]
@@ -131,15 +134,19 @@ def unigram_surprisal(word: str) -> float:
     return (9 - zipf(word)) * math.log(10)
 
 
-def _prune(kinds: Sequence[str], prior: np.ndarray, config: SearchConfig) -> list[int]:
-    """The ``max_candidates`` best candidates by prior, taken round-robin over the generators
-    (at most ``per_kind`` each), so that a deletion is not crowded out by likelier insertions."""
-    queues: dict[str, list[int]] = {}
-    for i in np.argsort(-prior, kind="stable"):
-        queues.setdefault(kinds[i], []).append(int(i))
+def _prune(edits: Sequence[Edit], prior: np.ndarray, config: SearchConfig) -> list[int]:
+    """The ``max_candidates`` best candidates by prior, taken in rounds over (generator, position)
+    (at most ``per_kind`` each), so that no generator and no flagged word crowds out the others;
+    the few edits of the table-driven generators (:data:`TARGETED`) always go first."""
+    queues: dict[tuple[str, int], list[int]] = {}
     keep: list[int] = []
+    for i in np.argsort(-prior, kind="stable"):
+        if edits[i].kind in TARGETED:
+            keep.append(int(i))
+        else:
+            queues.setdefault((edits[i].kind, edits[i].start), []).append(int(i))
     for turn in range(config.per_kind):
-        keep += [q[turn] for q in queues.values() if turn < len(q)]
+        keep += sorted((q[turn] for q in queues.values() if turn < len(q)), key=lambda i: -prior[i])
     return keep[: config.max_candidates]
 
 

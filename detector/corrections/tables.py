@@ -51,6 +51,12 @@ def alternatives(word: str) -> tuple[str, ...]:
 
 
 @cache
+def closed_class() -> frozenset[str]:
+    """Articles, prepositions, pronouns and auxiliaries of the noise tables (lower case)."""
+    return frozenset(ARTICLES).union(*(word_class(t) for t in ("prepositions.tsv", "pronouns.tsv", "agreement.tsv")))
+
+
+@cache
 def phrases(name: str, column: int = 0) -> tuple[str, ...]:
     """One column of a phrase table (hedges, collocations), longest first."""
     return tuple(sorted({r[column] for r in rows(name) if len(r) > column and r[column]}, key=len, reverse=True))
