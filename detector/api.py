@@ -59,14 +59,24 @@ def default_model() -> ModelDetector:
     return load()
 
 
-def fix(text: str, rules: Sequence[Rule] | None = None) -> str:
+def fix(text: str, rules: Sequence[Rule] | None = None, *, unsafe: bool = False, model: object = True, corrector: object = None) -> str:
     """Apply fixes until none is left (at most a few passes), so ``fix(fix(t)) == fix(t)``.
 
     Each pass changes text only inside the spans reported on that pass's input; a second pass
     is needed only when a fix exposes a new artifact ("said. Ta. said" → "said. said").
+    By default only the rules' (safe) fixes are applied and no model is loaded. With ``unsafe``,
+    the learned detector (``model``) runs too and the suggestions for its MT201 findings that reach
+    the corrector's confidence threshold are applied as well (``corrector``: default, SmolLM2).
     """
     for _ in range(MAX_FIX_PASSES):
-        fixed = check(text, rules).fixed_text
+        report = check(text, rules, model=model if unsafe else False)
+        accepted = report.accepted
+        if unsafe:
+            from detector.corrections.fixes import default_corrector, unsafe_fixes
+
+            suggested = unsafe_fixes(report.document, report.findings, corrector or default_corrector())
+            accepted = resolve([f for f in report.findings if f.source != "model"] + suggested)
+        fixed = apply_fixes(text, accepted)
         if fixed == text:
             break
         text = fixed

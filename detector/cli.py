@@ -57,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
     mode.add_argument("--write", action="store_true", help="rewrite the file in place, atomically")
+    p.add_argument("--unsafe-fixes", action="store_true", help="also apply the learned detector's suggested rewrites (MT201) above their confidence threshold")
     p.set_defaults(run=run_fix)
 
     p = sub.add_parser("garble", help="add machine-translation noise to each sentence (for training data)")
@@ -166,7 +167,7 @@ def run_fix(args: argparse.Namespace) -> int:
     except InputError as e:
         print(f"mtlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    fixed = fix(source.text, _rules(args))
+    fixed = fix(source.text, _rules(args), unsafe=args.unsafe_fixes)
     if args.write:
         if fixed != source.text:
             try:
