@@ -148,8 +148,10 @@ def report(args: argparse.Namespace) -> None:
     if args.margin is not None:
         config = SearchConfig(margin=args.margin, token_bonus=args.token_bonus, unigram_weight=args.unigram_weight)
     for path in args.records:
-        m = metrics(load([path]), config)
-        print(path.name, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()}))
+        rows = load([path])
+        for name, subset in (("all", rows), ("flagged", [r for r in rows if r["spans"]])):
+            m = metrics(subset, config)
+            print(path.name, name, json.dumps({k: round(v, 4) if isinstance(v, float) else v for k, v in m.items()}))
 
 
 def cost(args: argparse.Namespace) -> None:

@@ -33,6 +33,13 @@ def test_delete_phrase_uses_the_noise_hedge_table() -> None:
     assert "The plan will fail,, said the mayor." in _texts("delete_phrase", s, "afraid")
 
 
+def test_delete_phrase_takes_a_final_hedge_with_the_rest_of_its_clause() -> None:
+    s = "The war is an existential threat to their security I’m afraid to bring."
+    out = _texts("delete_phrase", s, "I’m")
+    assert "The war is an existential threat to their security." in out
+    assert "The war is an existential threat to their security to bring." in out
+
+
 def test_closed_class_swaps_prepositions_from_the_noise_table() -> None:
     s = "The 31 allies in the United States want answers."
     assert "The 31 allies of the United States want answers." in _texts("replace_closed_class", s, "in")

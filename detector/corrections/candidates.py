@@ -63,12 +63,17 @@ def delete_span(t: Target) -> Iterable[Edit]:
 
 
 def delete_phrase(t: Target) -> Iterable[Edit]:
-    """Delete a literal hedge of the noise model's table ("I'm afraid", "it is said that") in a span."""
+    """Delete a literal hedge of the noise model's table ("I'm afraid", "it is said that") in a span;
+    a sentence-final hedge goes with the rest of its clause ("… security I’m afraid to bring.")."""
     flat = t.sentence.replace("’", "'").lower()
+    final = {r[0].lower() for r in rows("hedges.tsv") if len(r) > 1 and r[1] == "end"}
     for phrase in phrases("hedges.tsv"):
         for m in re.finditer(r"(?<!\w)" + re.escape(phrase.lower()) + r"(?!\w)", flat):
             if any(s < m.end() and m.start() < e for s, e in t.spans):
                 yield delete(t.sentence, m.start(), m.end(), "delete_phrase")
+                rest = re.match(r"[^.!?;:,]*?(?=[.!?;:,]?[\"'”’)]*\s*$)", t.sentence[m.end() :])
+                if phrase.lower() in final and rest and rest.group():
+                    yield delete(t.sentence, m.start(), m.end() + rest.end(), "delete_phrase")
 
 
 def replace_closed_class(t: Target) -> Iterable[Edit]:
