@@ -1,15 +1,15 @@
 """Suggestions for the sentences MT201 flags: one corrector per process, reusing a loaded language model.
 
 :class:`Corrector` wraps the edit scorer, the search settings and the confidence above which
-``mtlint fix --unsafe-fixes`` applies a suggestion (``apply_threshold``, from the model bundle's
-manifest, key ``corrections``). :func:`suggest_in_document` turns flagged spans of a document into
+``mtlint fix --unsafe-fixes`` applies a suggestion (``apply_threshold``; it moves into the model
+bundle's manifest once the bundle layout lands). :func:`suggest_in_document` turns flagged spans of a document into
 :class:`~detector.corrections.replacements.Replacements` in document offsets.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from detector.corrections.replacements import Replacements, as_replacements
 from detector.corrections.scoring import EditScorer
@@ -26,16 +26,6 @@ class Corrector:
     scorer: EditScorer
     config: SearchConfig = SearchConfig()
     apply_threshold: float = DEFAULT_APPLY_THRESHOLD
-
-    @classmethod
-    def from_manifest(cls, lm: object, settings: dict) -> Corrector:
-        """A corrector for ``lm`` with the bundle's ``corrections`` settings (unknown keys are errors)."""
-        known = {f.name for f in fields(SearchConfig)}
-        unknown = set(settings) - known - {"apply_threshold"}
-        if unknown:
-            raise ValueError(f"unknown corrections settings {sorted(unknown)}")
-        config = SearchConfig(**{k: v for k, v in settings.items() if k in known})
-        return cls(EditScorer(lm), config, settings.get("apply_threshold", DEFAULT_APPLY_THRESHOLD))
 
 
 def suggest_in_document(
