@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from detector.document import Document
 from detector.findings import Finding, Rule
 from detector.rules import select
+from detector.spans import overlaps
 
 if TYPE_CHECKING:
-    from detector.model.scorer import ModelDetector
+    from detector.learned.detector import Detector
 
 MAX_FIX_PASSES = 5
 
@@ -36,30 +38,30 @@ class Report:
         return apply_fixes(self.text, self.accepted)
 
 
-def check(text: str, rules: Sequence[Rule] | None = None, *, model: ModelDetector | bool = False) -> Report:
-    """Run the rules (and the learned detector if ``model``) on ``text`` and return a :class:`Report`.
+def check(text: str, rules: Sequence[Rule] | None = None, *, model: Detector | bool | str | Path = False) -> Report:
+    """Run the rules on ``text`` and return a :class:`Report`.
 
-    ``model=True`` uses the shipped model, loaded once per process; a :class:`ModelDetector`
-    may be passed instead. The default runs the rules only and never imports torch.
+    Rules that need the model (MT201) run only when ``model`` is given: ``True`` for the
+    default tier, a tier name (``"full"``, ``"fast"``, ``"rules"``), a bundle folder, or a loaded
+    :class:`~detector.learned.detector.Detector`; bundles load once per process
+    (:func:`detector.learned.load`). The default runs the rules only and never imports torch.
     """
     doc = Document(text)
-    findings = [f for rule in (select() if rules is None else rules) for f in rule.check(doc)]
-    if model:
-        detector = default_model() if model is True else model
-        findings += detector.check(doc, findings)
+    chosen = select() if rules is None else rules
+    findings = [f for rule in chosen if not rule.needs_model for f in rule.check(doc)]
+    learned = [rule for rule in chosen if rule.needs_model]
+    if learned and doc.sentences and model is not False and model != "rules":
+        from detector import learned as bundles
+
+        detector = bundles.load() if model is True else bundles.load(model) if isinstance(model, (str, Path)) else model
+        findings += [f for rule in learned for f in rule.check(doc, detector)]
     findings.sort(key=lambda f: (f.start, f.end, f.rule))
     return Report(text=text, findings=findings, document=doc)
 
 
-@cache
-def default_model() -> ModelDetector:
-    """The model shipped in ``detector/model/weights`` (loads torch and MiniLM on first call)."""
-    from detector.model.scorer import load
-
-    return load()
-
-
-def fix(text: str, rules: Sequence[Rule] | None = None, *, unsafe: bool = False, model: object = True, corrector: object = None) -> str:
+def fix(
+    text: str, rules: Sequence[Rule] | None = None, *, unsafe: bool = False, model: Detector | bool | str | Path = True, corrector: object = None
+) -> str:
     """Apply fixes until none is left (at most a few passes), so ``fix(fix(t)) == fix(t)``.
 
     Each pass changes text only inside the spans reported on that pass's input; a second pass
@@ -94,7 +96,7 @@ def resolve(findings: Iterable[Finding]) -> list[Finding]:
 
 def _overlaps(a: Finding, b: Finding) -> bool:
     """Whether two spans share a character, or are both insertions at one point."""
-    return a.start < b.end and b.start < a.end or (a.start == b.start and a.end == b.end)
+    return overlaps(a, b) or (a.start == b.start and a.end == b.end)
 
 
 def apply_fixes(text: str, findings: Sequence[Finding]) -> str:

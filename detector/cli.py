@@ -16,8 +16,8 @@ from detector import __version__
 from detector.api import check, fix
 from detector.findings import Rule
 from detector.formats import FORMATS, FileResult
+from detector.learned import DEFAULT_TIER, TIERS
 from detector.rules import RULES, select
-from detector.model.scorer import WEIGHTS
 from detector.textio import STDIN, InputError, Source, atomic_write, expand_paths, read_source
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -48,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="report artifacts in files, directories or standard input")
     _add_input_options(p, nargs="*")
     p.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
-    p.add_argument("--no-model", action="store_true", help="rules only: do not load the learned detector (no torch)")
-    p.add_argument("--model", type=Path, metavar="DIR", help="use the model saved in DIR (default: the shipped one)")
+    p.add_argument("--model", default=DEFAULT_TIER, metavar="TIER|DIR", help=f"detector tier ({', '.join(TIERS)}; default: {DEFAULT_TIER}) or a model bundle folder")
+    p.add_argument("--no-model", dest="model", action="store_const", const="rules", help="rules only, the same as --model rules (never imports torch)")
     p.set_defaults(run=run_check)
 
     p = sub.add_parser("fix", help="print the corrected text (or a diff, or rewrite the file)")
@@ -68,11 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run=run_garble)
 
     p = sub.add_parser("train", help="retrain the learned detector on your own clean news")
-    p.add_argument("--clean", type=Path, required=True, help="documents.jsonl folder/file, or .txt (one sentence a line, blank line between documents)")
-    p.add_argument("--mt", type=Path, help="optional mt-en-dev folder: real MT with post-edits (its train split)")
-    p.add_argument("--out", type=Path, required=True, help="folder to write the model to (use it with `mtlint check --model`)")
-    p.add_argument("--seed", type=int, default=13)
-    p.add_argument("--epochs", type=float, default=1.0)
+    data = p.add_mutually_exclusive_group(required=True)
+    data.add_argument("--clean", type=Path, help="documents.jsonl folder/file, or .txt (one sentence a line, blank line between documents); garbled into OUT/corpus")
+    data.add_argument("--corpus", help="an already built synthetic corpus folder (scripts/build_corpus.py)")
+    p.add_argument("--out", type=Path, required=True, help="folder to write the model bundle to (use it with `mtlint check --model`)")
+    from detector.training.recipe import add_arguments
+
+    add_arguments(p, skip=("corpus",))
     p.set_defaults(run=run_train)
 
     p = sub.add_parser("rules", help="list the rules")
@@ -101,7 +103,7 @@ def _rules(args: argparse.Namespace) -> list[Rule]:
 
 def run_check(args: argparse.Namespace) -> int:
     rules = _rules(args)
-    model = _Model(None if args.no_model else args.model or WEIGHTS)
+    model = args.model if any(r.needs_model for r in rules) else "rules"
     results: list[FileResult] = []
     for path in args.paths:
         try:
@@ -129,33 +131,24 @@ class ModelError(Exception):
     """The learned detector could not be loaded."""
 
 
-class _Model:
-    """Loads the model on first use, once per process; ``None`` folder means rules only."""
-
-    def __init__(self, folder: Path | None) -> None:
-        self.folder = folder
-        self._detector: object | None = None
-
-    def get(self) -> object | None:
-        if self.folder is None:
-            return None
-        if self._detector is None:
-            from detector.model.scorer import load
-
-            try:
-                self._detector = load(self.folder)
-            except (FileNotFoundError, ValueError, OSError) as e:
-                raise ModelError(f"{e} (use --no-model to run the rules only)") from None
-        return self._detector
-
-
-def _check_one(path: str, encoding: str | None, rules: list[Rule], model: _Model) -> FileResult:
+def _check_one(path: str, encoding: str | None, rules: list[Rule], model: str) -> FileResult:
     try:
         source = read_source(path, encoding)
     except InputError as e:
         return FileResult(path, error=str(e))
-    detector = model.get() if source.text.strip() else None
-    return FileResult(path, report=check(source.text, rules, model=detector or False))
+    if model != "rules" and source.text.strip():
+        _load_model(model)
+    return FileResult(path, report=check(source.text, rules, model=model))
+
+
+def _load_model(model: str) -> None:
+    """Load the model (once per process, :func:`detector.learned.load`) or raise ModelError."""
+    from detector import learned
+
+    try:
+        learned.load(model)
+    except (ValueError, OSError) as e:
+        raise ModelError(f"{e} (use --no-model to run the rules only)") from None
 
 
 def run_fix(args: argparse.Namespace) -> int:
@@ -219,18 +212,20 @@ def run_garble(args: argparse.Namespace) -> int:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from detector.corpus import CorpusError, build
-    from detector.model.pipeline import Recipe, train
-    from detector.model.scorer import save
+    from detector.learned.bundle import save
     from detector.noise import NoiseConfig
+    from detector.training.pipeline import train
+    from detector.training.recipe import from_args
+    from detector.training.synthetic import CorpusError, build
 
-    corpus = args.out / "corpus"
-    try:
-        build(args.clean, corpus, args.seed, (0.8, 0.1, 0.1), NoiseConfig())
-    except CorpusError as e:
-        print(f"mtlint: error: {e}", file=sys.stderr)
-        return EXIT_ERROR
-    recipe = Recipe(corpus=str(corpus), mt=str(args.mt) if args.mt else None, seed=args.seed, epochs=args.epochs)
+    corpus = args.corpus or str(args.out / "corpus")
+    if args.clean:
+        try:
+            build(args.clean, Path(corpus), args.seed, (0.8, 0.1, 0.1), NoiseConfig())
+        except CorpusError as e:
+            print(f"mtlint: error: {e}", file=sys.stderr)
+            return EXIT_ERROR
+    recipe = from_args(args, corpus=corpus)
     try:
         detector = train(recipe, log=lambda msg: print(msg, file=sys.stderr, flush=True))
     except ValueError as e:
@@ -244,7 +239,7 @@ def run_train(args: argparse.Namespace) -> int:
 def run_rules(args: argparse.Namespace) -> int:
     if args.format == "json":
         rows = [
-            {"code": r.code, "name": r.name, "category": r.category, "severity": r.severity, "summary": r.summary}
+            {"code": r.code, "name": r.name, "category": r.category, "severity": r.severity, "needs_model": r.needs_model, "summary": r.summary}
             for r in RULES.values()
         ]
         print(json.dumps(rows, indent=2))

@@ -1,7 +1,7 @@
 """The document model: one text, and paragraphs, sentences and tokens as offsets into it.
 
-Nothing downstream re-splits the raw string. A :class:`Span` is a ``(start, end)`` slice of
-``Document.text`` in Unicode code points, and ``span.text`` is always ``doc.text[start:end]``.
+Nothing downstream re-splits the raw string. A :class:`~detector.spans.Span` is a ``(start, end)``
+slice of ``Document.text`` in Unicode code points, and ``span.text`` is always ``doc.text[start:end]``.
 Every line is a paragraph (newlines are paragraph boundaries, so a boilerplate line never
 glues onto the next sentence; only hard-wrapped lines are joined); sentences are split inside
 each paragraph.
@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from detector.resources import load_lines
+from detector.spans import Span
 
-WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
-TOKEN_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*|\S")
+WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")  # the package's one definition of a word
+TOKEN_RE = re.compile(rf"{WORD_RE.pattern}|\S")
 LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|$)")
 # Terminal punctuation, then closing quotes/brackets, then whitespace: a candidate boundary.
 BOUNDARY_RE = re.compile(r"(?<![.!?])(?:[.!?]++|…)[\"'”’)\]]*+(?=\s+(\S))")
@@ -25,18 +26,6 @@ DOTTED_ACRONYM_RE = re.compile(r"(?:\b[^\W\d_]\.){2,}$")
 WORD_BEFORE_RE = re.compile(r"([^\W_]+)\.$")
 OPENING_MARKS = "\"'“‘([«"
 SENTENCE_END = ".!?:;\"'”’)]…"
-
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A slice ``[start, end)`` of a document's text."""
-
-    start: int
-    end: int
-    text: str
-
-    def __len__(self) -> int:
-        return self.end - self.start
 
 
 @dataclass(frozen=True, slots=True)

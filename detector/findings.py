@@ -36,7 +36,8 @@ class Finding:
     """One suspected artifact: ``text[start:end]`` with a message and suggested replacements.
 
     ``replacements[0]`` is the fix applied by ``mtlint fix``; an empty string deletes the span.
-    An empty ``replacements`` list means there is no safe automatic fix.
+    An empty ``replacements`` list means there is no automatic fix; ``safe`` says whether the
+    fix may be applied without review (rule fixes are; a model's suggestions are not).
     """
 
     rule: str
@@ -49,6 +50,7 @@ class Finding:
     replacements: tuple[str, ...] = ()
     confidence: float = 1.0
     source: Source = "rule"
+    safe: bool = True
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:
@@ -57,16 +59,20 @@ class Finding:
             raise ValueError(f"unknown category {self.category!r}")
 
 
-Check = Callable[["Document"], Iterable[Finding]]
+Check = Callable[..., Iterable[Finding]]
 
 
 @dataclass(frozen=True)
 class Rule:
-    """A mechanical detector with a stable code, its documentation and its own evidence.
+    """A detector with a stable code, its documentation and its own evidence.
 
     ``doc`` carries the sections *What it catches*, *Why it happens in MT*, *Example* and
     *False positives*; ``examples_fail``/``examples_pass`` are texts the rule must / must not
     flag, asserted by the test suite for every rule.
+
+    A mechanical rule's ``check(doc)`` needs the document only. A rule with ``needs_model``
+    (MT2xx) is called as ``check(doc, detector)`` with a loaded learned detector; the rules-only
+    path never calls it, so it never imports torch.
     """
 
     code: str
@@ -79,6 +85,7 @@ class Rule:
     examples_fail: tuple[str, ...] = ()
     examples_pass: tuple[str, ...] = ()
     default_enabled: bool = True
+    needs_model: bool = False
 
     def finding(
         self,
@@ -88,7 +95,7 @@ class Rule:
         replacements: Iterable[str] = (),
         confidence: float = 1.0,
     ) -> Finding:
-        """A :class:`Finding` of this rule."""
+        """A :class:`Finding` of this rule; a learned rule's findings are ``source="model"`` and unsafe."""
         return Finding(
             rule=self.code,
             name=self.name,
@@ -99,4 +106,6 @@ class Rule:
             message=message,
             replacements=tuple(replacements),
             confidence=round(confidence, 3),
+            source="model" if self.needs_model else "rule",
+            safe=not self.needs_model,
         )

@@ -7,11 +7,12 @@ JSON schema, version 1 (field names are stable; fields may be added)::
                 "findings": [{"rule": "MT101", "name": "repeated-word", "category": "duplication",
                               "severity": "error", "start": 37, "end": 46, "line": 1, "column": 38,
                               "text": "Will will", "message": "...", "replacements": ["will"],
-                              "confidence": 0.9, "source": "rule"}]}],
+                              "confidence": 0.9, "source": "rule", "safe": true}]}],
      "errors": [{"path": "bad.txt", "message": "..."}]}
 
 ``start``/``end`` are code-point offsets into the decoded text (without a byte-order mark);
-``line``/``column`` are 1-based; ``replacements[0]`` is the fix ("" deletes the span).
+``line``/``column`` are 1-based; ``replacements[0]`` is the fix ("" deletes the span); ``safe``
+says whether the fix may be applied without review (rules: true; the model's findings: false).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def finding_dict(report: Report, f: Finding) -> dict[str, object]:
         "replacements": list(f.replacements),
         "confidence": f.confidence,
         "source": f.source,
+        "safe": f.safe,
     }
 
 

@@ -32,10 +32,9 @@ def _mtlint_rules() -> Checker:
 
 
 def _mtlint_model() -> Checker:
-    from detector import check
-    from detector.api import default_model
+    from detector import check, learned
 
-    model = default_model()
+    model = learned.load()
     return lambda text: check(text, model=model)
 
 

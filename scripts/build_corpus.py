@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build a labeled sentence corpus from clean English news with the mtlint noise model.
 
-See :mod:`detector.corpus` for the input and output formats. Example::
+See :mod:`detector.training.synthetic` for the input and output formats. Example::
 
     python3 scripts/build_corpus.py --clean ../shared/data/news-en --out build/corpus --seed 13
 """
@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from detector.corpus import CorpusError, Fractions, build
+from detector.training.synthetic import CorpusError, Fractions, build
 from detector.noise import NoiseConfig
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,7 +1,7 @@
 """Evaluate a trained detector on held-out data, next to length, cheap-feature and grammar-checker baselines.
 
 Usage:
-    python scripts/evaluate.py [--model detector/model/weights] [--corpus build/corpus]
+    python scripts/evaluate.py [--model full|fast|BUNDLE] [--corpus build/corpus]
         [--mt ../shared/data/mt-en-dev] [--data extra.jsonl ...] [--json out.json]
 
 Sets (each only if present; none was trained on):
@@ -12,7 +12,8 @@ Sets (each only if present; none was trained on):
 - ``clean-news``: the clean sentences of ``synthetic-test`` (false-positive rate);
 - ``seed``: the seed article against ``tests/data/seed_annotation.tsv``.
 
-Reported per set: ROC AUC, PR AUC, precision/recall/F1 and flag rate at the model's default
+Every set is measured on the sentences MT201 can report: those without a rule finding (the
+sentences left out are counted). Reported per set: ROC AUC, PR AUC, precision/recall/F1 and flag rate at the model's default
 threshold, pair accuracy (a garbled sentence scored above its own clean original), span
 precision/recall, detection rate and ROC AUC per gold category (and, for the hand-written set,
 per ``corpus/handwritten_visibility.tsv`` verdict: can an editor see the error at all), metrics per
@@ -30,13 +31,15 @@ from pathlib import Path
 
 import numpy as np
 
+from detector import learned
 from detector.api import check
-from detector.model.combiner import Combiner
-from detector.model.data import Item, load_corpus, load_mt_en_dev
-from detector.model.features import FEATURE_NAMES, feature_matrix
-from detector.model.metrics import pair_accuracy, sentence_metrics, span_metrics
-from detector.model.pipeline import Recipe, choose_threshold, fit_items, rule_hits
-from detector.model.scorer import WEIGHTS, load, localize
+from detector.learned.combiner import Combiner
+from detector.learned.detector import localize
+from detector.learned.sources.cheap import CheapSource
+from detector.training.data import Labelled, load_corpus, load_mt_en_dev
+from detector.training.metrics import pair_accuracy, sentence_metrics, span_metrics
+from detector.training.pipeline import choose_threshold, fit_items, reportable_items
+from detector.training.recipe import Recipe, recipe_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,19 +60,20 @@ def harper_lints() -> object | None:
 
 def baselines(recipe: Recipe) -> dict[str, tuple[object, float]]:
     """Length, cheap-feature and (if installed) grammar-checker scorers; thresholds fit on the calibration data."""
-    _, calibration = fit_items(recipe)
+    calibration = reportable_items(fit_items(recipe)[1])
     texts = [i.text for i in calibration]
     clean = np.array([i.source == "synthetic" and i.label == 0 for i in calibration])
     y = np.array([i.label for i in calibration])
-    X = feature_matrix(texts, rule_hits(texts))
-    features = Combiner(feature_names=FEATURE_NAMES).fit(X, y)
+    cheap = CheapSource(recipe.cheap_features)
+    X = cheap.score(texts)[0]
+    features = Combiner(feature_names=cheap.columns).fit(X, y)
     p_feat = features.predict_proba(X)[:, 1]
     harper = harper_lints()
     peers = {"harper": (harper, choose_threshold(harper(texts)[clean], recipe.clean_fp_target))} if harper else {}
     return {
         "length": (lambda t: length(t), choose_threshold(length(texts)[clean], recipe.clean_fp_target)),
         "features": (
-            lambda t: features.predict_proba(feature_matrix(t, rule_hits(t)))[:, 1],
+            lambda t: features.predict_proba(cheap.score(t)[0])[:, 1],
             choose_threshold(p_feat[clean], recipe.clean_fp_target),
         ),
         **peers,
@@ -100,24 +104,36 @@ def read_visibility(path: Path) -> dict[str, str]:
     return {row[0]: row[1] for row in tsv_rows(path)} if path.exists() else {}
 
 
-def evaluate_set(name: str, items: list[Item], model, base, visibility: dict[str, str] | None = None) -> dict:
+def evaluate_set(name: str, items: list[Labelled], model, base, visibility: dict[str, str] | None = None) -> dict:
+    """Metrics on the sentences of ``items`` MT201 can report (no rule hit)."""
     visibility = visibility or {}
+    kept = {id(i) for i in reportable_items(items)}
+    left_out = [i for i in items if id(i) not in kept]
+    total, items = len(items), [i for i in items if id(i) in kept]
     texts = [i.text for i in items]
     y = np.array([i.label for i in items])
-    p, scores = model.probabilities(texts, rule_hits(texts))
+    p, evidence = model.probabilities(texts)
     pairs = [i.pair for i in items]
-    out: dict = {"set": name, "model": {**sentence_metrics(y, p, model.threshold), **pair_accuracy(pairs, y, p)}}
+    p_out = model.probabilities([i.text for i in left_out])[0]
+    out: dict = {
+        "set": name,
+        "sentences": total,
+        "with_rule_hit": len(left_out),
+        "with_rule_hit_garbled": float(np.mean([i.label == 1 for i in left_out])) if left_out else float("nan"),
+        "with_rule_hit_model_would_flag": float(np.mean(p_out >= model.threshold)) if left_out else float("nan"),
+    }
+    out["model"] = {**sentence_metrics(y, p, model.threshold), **pair_accuracy(pairs, y, p)}
     for bname, (scorer, threshold) in base.items():
         q = scorer(texts)
         out[bname] = {**sentence_metrics(y, q, threshold), **pair_accuracy(pairs, y, q)}
     flagged = p >= model.threshold
-    predicted = [localize(t, tok, model.token_threshold) if f else [] for t, tok, f in zip(texts, scores.tokens, flagged)]
-    gold = [[(s, e) for s, e, _ in i.spans] for i in items]
+    predicted = [localize(t, tok, model.token_threshold) if f else [] for t, tok, f in zip(texts, evidence, flagged)]
+    gold = [[(s.start, s.end) for s in i.spans] for i in items]
     out["spans"] = span_metrics(gold, predicted)
     by_cat: dict[str, list[int]] = defaultdict(list)
     by_visibility: dict[str, list[int]] = defaultdict(list)
     for k, i in enumerate(items):
-        for cat in {c for _, _, c in i.spans} if i.label == 1 else ():
+        for cat in {s.category for s in i.spans} if i.label == 1 else ():
             by_cat[cat].append(k)
         if i.label == 1 and i.id in visibility:
             by_visibility[visibility[i.id]].append(k)
@@ -160,17 +176,17 @@ def fmt(m: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", type=Path, default=WEIGHTS)
+    parser.add_argument("--model", default="full", help="tier or bundle folder (default: full)")
     parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
     parser.add_argument("--mt", type=Path, default=ROOT.parent / "shared/data/mt-en-dev")
     parser.add_argument("--data", type=Path, action="append", default=[])
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
 
-    model = load(args.model)
-    recipe = Recipe(**{**model.info.get("recipe", {}), "corpus": str(args.corpus), "mt": str(args.mt) if args.mt.exists() else None})
+    model = learned.load(args.model)
+    recipe = recipe_from_dict({**model.recipe, "corpus": str(args.corpus), "mt": str(args.mt) if args.mt.exists() else None})
     base = baselines(recipe)
-    sets: list[tuple[str, list[Item]]] = []
+    sets: list[tuple[str, list[Labelled]]] = []
     if (args.corpus / "test.jsonl").exists():
         test = load_corpus(args.corpus / "test.jsonl")
         sets.append(("synthetic-test", test))
@@ -185,7 +201,11 @@ def main() -> None:
     for name, items in sets:
         r = evaluate_set(name, items, model, base, visibility if name == "handwritten" else None)
         results.append(r)
-        print(f"\n## {name}\n  model    {fmt(r['model'])}")
+        print(
+            f"\n## {name}: {r['with_rule_hit']} of {r['sentences']} sentences have a rule hit and are left out "
+            f"({r['with_rule_hit_garbled']:.1%} of them garbled, {r['with_rule_hit_model_would_flag']:.1%} over the model's threshold)"
+        )
+        print(f"  model    {fmt(r['model'])}")
         for bname in base:
             print(f"  {bname:<8} {fmt(r[bname])}")
         s = r["spans"]
@@ -197,8 +217,8 @@ def main() -> None:
         for g, v in r.get("by_group", {}).items():
             print(f"  group {g:<12} model ROC {v['model']['roc_auc']:.3f} vs length ROC {v['length_roc_auc']:.3f}  flagged {v['model']['flag_rate']:.1%}")
         if name == "synthetic-test":
-            clean = [i for i in items if i.label == 0]
-            p, _ = model.probabilities([i.text for i in clean], rule_hits([i.text for i in clean]))
+            clean = reportable_items([i for i in items if i.label == 0])
+            p, _ = model.probabilities([i.text for i in clean])
             fp = float(np.mean(p >= model.threshold))
             results.append({"set": "clean-news", "flag_rate": fp, "n": len(clean)})
             print(f"\n## clean-news (clean sentences of held-out documents)\n  flagged {fp:.2%} of {len(clean)}")

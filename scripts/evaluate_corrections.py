@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from detector.corrections.edits import Edit, words  # noqa: E402
 from detector.corrections.guards import word_distance  # noqa: E402
 from detector.corrections.search import Scored, SearchConfig, rank, scored_candidates, unigram_change  # noqa: E402
-from detector.model.data import load_corpus  # noqa: E402
+from detector.training.data import load_corpus  # noqa: E402
 
 
 def pairs(name: str, corpus: Path) -> list[dict]:
@@ -46,7 +46,7 @@ def pairs(name: str, corpus: Path) -> list[dict]:
     if name == "clean-news":
         return [{"id": i.id, "text": i.text, "clean": i.text, "spans": []} for i in items if i.label == 0]
     return [
-        {"id": i.id, "text": i.text, "clean": clean[i.pair], "spans": [(s, e) for s, e, _ in i.spans]}
+        {"id": i.id, "text": i.text, "clean": clean[i.pair], "spans": [(s.start, s.end) for s in i.spans]}
         for i in items
         if i.label == 1 and i.pair in clean
     ]
@@ -54,9 +54,10 @@ def pairs(name: str, corpus: Path) -> list[dict]:
 
 def model_spans(texts: list[str]) -> list[list[tuple[int, int]]]:
     """What MT201 flags in each text (spans of its findings)."""
-    from detector.api import check, default_model
+    from detector import learned
+    from detector.api import check
 
-    model = default_model()
+    model = learned.load()
     return [[(f.start, f.end) for f in check(t, model=model).findings if f.rule == "MT201"] for t in texts]
 
 
@@ -160,7 +161,8 @@ def cost(args: argparse.Namespace) -> None:
     the team annotated as garbled, each flagged as a whole sentence; all in one run, one thread."""
     import torch
 
-    from detector.api import check, default_model
+    from detector import learned
+    from detector.api import check
     from detector.corrections.scoring import EditScorer
     from detector.corrections.search import suggest
     from detector.document import Document
@@ -170,7 +172,7 @@ def cost(args: argparse.Namespace) -> None:
     text = (ROOT / "seeds/000_92ad0e3d2eded5f1.txt").read_text(encoding="utf-8")
     labels = [line.split("\t")[0] for line in (ROOT / "tests/data/seed_annotation.tsv").read_text(encoding="utf-8").splitlines() if line and not line.startswith("#")]
     sentences = [s.text for s in Document(text).sentences]
-    model, lm = default_model(), load_lm()
+    model, lm = learned.load(), load_lm()
     scorer = EditScorer(lm)
     check(text, model=model), lm.sentence_logprob(sentences[:2])  # warm up
     timings = {"check": [], "lm_pass": [], "suggest": []}

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from detector.document import TOKEN_RE
-from detector.model.data import load_corpus
+from detector.training.data import load_corpus
 from detector.textio import atomic_write
 
 

@@ -9,6 +9,8 @@ import pytest
 
 from detector.cli import main
 
+from .conftest import ROOT
+
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
@@ -137,7 +139,9 @@ def test_fix_write_refuses_stdin(capsys) -> None:
 def test_rules_lists_every_code(capsys) -> None:
     code, out, _ = run(capsys, "rules", "--format", "json")
     assert code == 0
-    assert [r["code"] for r in json.loads(out)] == ["MT101", "MT102", "MT103", "MT104", "MT105", "MT106"]
+    assert [r["code"] for r in json.loads(out)] == ["MT101", "MT102", "MT103", "MT104", "MT105", "MT106", "MT201"]
+    assert [r["needs_model"] for r in json.loads(out)] == [False] * 6 + [True]
+    assert "MT201  garbled-sentence" in run(capsys, "rules")[1]
 
 
 def test_large_single_line_file(tmp_path, capsys) -> None:
@@ -149,19 +153,33 @@ def test_large_single_line_file(tmp_path, capsys) -> None:
     assert code == 1 and out.count("\n") == 2_000_000 // len(unit)
 
 
-def test_rules_only_never_imports_torch(tmp_path) -> None:
+@pytest.mark.parametrize(
+    "options",
+    [["--no-model"], ["--model", "rules"], ["--select", "MT1"], ["--ignore", "MT201"], ["--ignore", "garbled-sentence"], ["--select", "MT101"]],
+)
+def test_rules_only_never_imports_torch(tmp_path, options) -> None:
     import subprocess
     import sys
 
     path = tmp_path / "a.txt"
     path.write_text("Pete Hegseth Will will go.", encoding="utf-8")
     code = (
-        "import sys; from detector.cli import main; rc = main(['check', '--no-model', sys.argv[1]]); "
+        "import sys; from detector.cli import main; rc = main(['check', '--format', 'json', *sys.argv[2:], sys.argv[1]]); "
         "assert 'torch' not in sys.modules and 'sentence_transformers' not in sys.modules, 'torch imported'; "
         "sys.exit(rc)"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", code, str(path), *options], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 1, done.stderr
+    findings = json.loads(done.stdout)["files"][0]["findings"]
+    assert [(f["rule"], f["source"], f["safe"]) for f in findings] == [("MT101", "rule", True)]
+
+
+@pytest.mark.parametrize("options", [["--ignore", ""], ["--ignore", "MT"], ["--ignore", "MT1", "--ignore", "MT2"], ["--select", "MT10"], ["--select", "MT101", "--ignore", "MT1"]])
+def test_selections_that_name_nothing_or_leave_nothing_are_usage_errors(tmp_path, capsys, options) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text("The the end.", encoding="utf-8")
+    code, out, err = run(capsys, "check", *options, str(path))
+    assert code == 2 and out == "" and ("unknown rule" in err or "no rule left" in err)
 
 
 def test_garble_is_seeded_and_keeps_layout(tmp_path, capsys) -> None:

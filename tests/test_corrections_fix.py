@@ -6,7 +6,7 @@ from detector import fix
 from detector.corrections.corrector import Corrector
 from detector.corrections.search import SearchConfig
 from detector.document import Document
-from detector.findings import Finding
+from detector.learned.detector import Flag
 
 from .test_corrections import StubScorer
 
@@ -14,17 +14,14 @@ TEXT = "Hegseth will visit NATO on Wednesday. Allies said 23 people met the targ
 
 
 class StubModel:
-    """Flags the word "people" after a number as MT201 (what the learned detector does, by hand)."""
+    """Flags the word "people" after a number (what the learned detector does, by hand)."""
 
     def __init__(self) -> None:
         self.calls = 0
 
-    def check(self, doc: Document, rule_findings=()) -> list[Finding]:
+    def flag(self, doc: Document) -> list[Flag]:
         self.calls += 1
-        i = doc.text.find("23 people")
-        if i < 0:
-            return []
-        return [Finding("MT201", "garbled-sentence", "mistranslation", "warning", i + 3, i + 9, "looks wrong", (), 0.9, "model")]
+        return [Flag(s, 0.9, [(s.text.index("people"), s.text.index("people") + 6)]) for s in doc.sentences if "23 people" in s.text]
 
 
 def _corrector(points: float, threshold: float = 0.5) -> Corrector:

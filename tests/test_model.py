@@ -1,4 +1,7 @@
-"""The learned detector: a tiny end-to-end training run, and the shipped model offline on the seed."""
+"""The learned detector with torch: a tiny end-to-end training run, and the shipped model offline on the seed.
+
+Skipped where torch is not installed (the rules-only install); tests/test_learned.py covers the rest.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +14,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 
-from detector.api import check
-from detector.corpus import build
-from detector.model.metrics import pair_accuracy
-from detector.model.network import LoRALinear, NetConfig, merge_adapters
-from detector.model.network import build as build_net
-from detector.model.pipeline import Recipe, train
-from detector.model.scorer import WEIGHTS, load, localize, save
-from detector.noise import NoiseConfig
+torch = pytest.importorskip("torch", reason="the learned detector needs torch (pip install 'mtlint[model]')")
+
+from detector import learned  # noqa: E402
+from detector.api import check  # noqa: E402
+from detector.learned.bundle import load, save  # noqa: E402
+from detector.learned.sources.minilm import LoRALinear, NetConfig, merge_adapters  # noqa: E402
+from detector.learned.sources.minilm import build as build_net  # noqa: E402
+from detector.noise import NoiseConfig  # noqa: E402
+from detector.training.data import load_corpus  # noqa: E402
+from detector.training.metrics import pair_accuracy, sentence_metrics  # noqa: E402
+from detector.training.pipeline import Recipe, train  # noqa: E402
+from detector.training.synthetic import build  # noqa: E402
 
 from .conftest import ROOT, SEED
 
@@ -43,13 +49,21 @@ def offline():
 
 def test_tiny_training_run_end_to_end(tmp_path: Path, offline) -> None:
     corpus = tmp_path / "corpus"
-    build(ROOT / "tests" / "data" / "tiny_news.txt", corpus, 3, (0.34, 0.33, 0.33), NoiseConfig())
-    recipe = Recipe(corpus=str(corpus), epochs=1.0, batch_size=8, max_length=32, lora_rank=2)
+    build(ROOT / "tests" / "data" / "tiny_news.txt", corpus, 3, (0.34, 0.33, 0.33), NoiseConfig(p_garble=1.0))
+    recipe = Recipe(corpus=str(corpus), epochs=4.0, batch_size=8, max_length=32, lora_rank=2, lr=5e-3)
     detector = train(recipe, log=lambda _: None)
     save(tmp_path / "model", detector)
-    assert (tmp_path / "model" / "adapter.safetensors").stat().st_size < 1_000_000
+    assert (tmp_path / "model" / "minilm" / "adapter.safetensors").stat().st_size < 1_000_000
     reloaded = load(tmp_path / "model")  # adapters folded into the base layers
-    assert not any(isinstance(m, LoRALinear) for m in reloaded.net.modules())
+    assert not any(isinstance(m, LoRALinear) for m in reloaded.sources[0].net.modules())
+    # It learned something: on its own tiny fit data (10 garbled/clean pairs) it ranks garbled
+    # sentences above clean ones. Measured: ROC AUC 0.74, pair accuracy 0.9; one epoch at the
+    # default learning rate gives 0.6 / 0.6, so these floors can fail.
+    items = load_corpus(corpus / "train.jsonl")
+    p, _ = reloaded.probabilities([i.text for i in items])
+    y = np.array([i.label for i in items])
+    assert sentence_metrics(y, p, 0.5)["roc_auc"] >= 0.65
+    assert pair_accuracy([i.pair for i in items], y, p)["pair_accuracy"] >= 0.8
     text = SEED.read_text(encoding="utf-8")
     p_before, _ = detector.probabilities(["The council met on Tuesday."])
     p_after, _ = reloaded.probabilities(["The council met on Tuesday."])
@@ -79,27 +93,12 @@ def test_merged_adapters_compute_the_same_function(offline) -> None:
         net.trainable_state()
 
 
-def test_pair_accuracy_compares_each_garbled_sentence_with_its_own_original() -> None:
-    pairs = ["a", "a", "a", "b", "b", None, "c"]  # "c" has no clean original in the set
-    y = np.array([0, 1, 1, 0, 1, 0, 1])
-    p = np.array([0.5, 0.9, 0.2, 0.3, 0.3, 0.99, 0.1])
-    assert pair_accuracy(pairs, y, p) == {"pairs": 3, "pair_accuracy": pytest.approx((1 + 0 + 0.5) / 3)}
-
-
-def test_localize_merges_neighbouring_words() -> None:
-    text = "He smash the weapons quickly."
-    tokens = [(0, 2, 0.1), (3, 6, 0.9), (6, 8, 0.8), (9, 12, 0.7), (13, 20, 0.2), (21, 28, 0.95)]
-    assert localize(text, tokens, 0.5) == [(21, 28), (3, 12)]
-    assert localize(text, tokens, 0.99) == []
-
-
-@pytest.mark.skipif(not (WEIGHTS / "model.json").exists(), reason="no shipped model")
 def test_shipped_model_scores_the_seed_offline(offline) -> None:
-    detector = load()
+    detector = learned.load("full")
     text = SEED.read_text(encoding="utf-8")
     report = check(text, model=detector)
     model = [f for f in report.findings if f.source == "model"]
-    assert model and all(f.rule == "MT201" and f.replacements == () for f in model)
+    assert model and all(f.rule == "MT201" and f.replacements == () and not f.safe for f in model)
     labels = [line.split("\t")[0] for line in ANNOTATION.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     sentences = report.document.sentences
     assert len(sentences) == len(labels)
@@ -112,7 +111,6 @@ def test_shipped_model_scores_the_seed_offline(offline) -> None:
     assert flagged["clean"] <= 2, flagged
 
 
-@pytest.mark.skipif(not (WEIGHTS / "model.json").exists(), reason="no shipped model")
 def test_cli_uses_the_model_by_default() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "detector.cli", "check", "--format", "json", str(SEED)],
@@ -126,6 +124,7 @@ def test_cli_uses_the_model_by_default() -> None:
     text = SEED.read_text(encoding="utf-8")
     for f in findings:
         assert text[f["start"] : f["end"]] == f["text"]
+        assert f["safe"] is (f["source"] == "rule")
         if f["source"] == "model":
             assert f["rule"] == "MT201" and 0 < f["confidence"] <= 1
 
@@ -135,7 +134,7 @@ def test_mtlint_train_command_writes_a_usable_model(tmp_path: Path, offline) -> 
 
     out = tmp_path / "model"
     assert main(["train", "--clean", str(ROOT / "tests" / "data" / "tiny_news.txt"), "--out", str(out), "--seed", "5"]) == 0
-    assert (out / "adapter.safetensors").exists() and (out / "corpus" / "train.jsonl").exists()
+    assert (out / "manifest.json").exists() and (out / "corpus" / "train.jsonl").exists()
     report = check("The council met on Tuesday. It approved the the budget.", model=load(out))
     assert [f.rule for f in report.findings if f.source == "rule"] == ["MT101"]
 
@@ -149,12 +148,52 @@ def test_train_command_names_a_bad_input_line(tmp_path: Path, capsys) -> None:
     assert f"{bad}:2" in capsys.readouterr().err
 
 
-def test_hits_per_sentence_matches_brute_force() -> None:
-    from detector.model.scorer import hits_per_sentence
+# The words the shipped model points at in each of MT201's fail examples (the whole sentence when
+# it points at none, or at most of it); its pass examples get no finding.
+MT201_SPANS = {
+    "The council to the budget approved on Tuesday has.": ["The council to the budget approved on Tuesday has."],
+    "Yesterday the mayor the new bridge opened and the residents very happy were.": ["the", "bridge", "happy were"],
+}
 
-    text = SEED.read_text(encoding="utf-8")
-    report = check(text)
-    sentences = report.document.sentences
-    brute = [sum(1 for f in report.findings if f.start < s.end and s.start < f.end) for s in sentences]
-    assert hits_per_sentence(sentences, report.findings) == brute
-    assert sum(brute) >= 9
+
+def test_mt201_examples_with_the_shipped_model(offline) -> None:
+    from detector.rules import garbled
+
+    for text in garbled.RULE.examples_fail:
+        findings = check(text, [garbled.RULE], model="full").findings
+        assert findings and all(f.rule == "MT201" and f.replacements == () and not f.safe for f in findings), text
+        if text in MT201_SPANS:
+            assert [text[f.start : f.end] for f in findings] == MT201_SPANS[text]
+    for text in garbled.RULE.examples_pass:
+        assert check(text, [garbled.RULE], model="full").findings == [], text
+
+
+def test_select_and_ignore_mt201_on_the_seed() -> None:
+    def rules(*options: str) -> set[str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "detector.cli", "check", "--format", "json", *options, str(SEED)],
+            capture_output=True, text=True, cwd=ROOT,
+        )
+        assert done.returncode == 1, done.stderr
+        return {f["rule"] for f in json.loads(done.stdout)["files"][0]["findings"]}
+
+    assert rules("--select", "MT201") == {"MT201"}
+    assert rules("--select", "garbled-sentence", "--model", "fast") == {"MT201"}
+    assert "MT201" not in rules("--ignore", "MT201") and "MT201" in rules()
+
+
+def test_lone_surrogates_do_not_break_the_model(offline) -> None:
+    text = "The council to the budget approved on Tuesday has \ud800. It met."
+    report = check(text, model="full")
+    assert all(0 <= f.start <= f.end <= len(text) for f in report.findings)
+
+
+def test_loading_leaves_global_state_alone() -> None:
+    code = (
+        "import os, torch; torch.manual_seed(5); a = torch.rand(1); torch.manual_seed(5); "
+        "from detector import learned; learned._load.cache_clear(); learned.load('full'); b = torch.rand(1); "
+        "assert torch.equal(a, b), 'load reseeded torch'; assert 'HF_HUB_OFFLINE' not in os.environ, 'HF_HUB_OFFLINE set'"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env)
+    assert done.returncode == 0, done.stderr

@@ -1,4 +1,4 @@
-"""Tests of the noise model (detector/noise.py) and the corpus recipe (detector/corpus.py, scripts/build_corpus.py)."""
+"""Tests of the noise model (detector/noise/) and the synthetic corpus recipe (detector/training/synthetic.py, scripts/build_corpus.py)."""
 
 from __future__ import annotations
 
@@ -15,17 +15,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detector import corpus
+from detector.training import synthetic as corpus
 from detector.findings import CATEGORIES
 from detector.noise import (
     OPERATIONS,
-    Garbled,
     NoiseConfig,
     Span,
     garble,
     restyle,
     restyle_garbled,
 )
+from detector.training.data import Labelled
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,7 +62,7 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def assert_confined(before: str, after: Garbled) -> None:
+def assert_confined(before: str, after: Labelled) -> None:
     """Everything outside the spans (give or take adjacent spaces) is text of ``before``, in order.
 
     ``before`` must be the outside pieces of ``after`` with some replaced region between each.
@@ -90,7 +90,7 @@ def assert_diff_near(before: str, after: str, span: Span) -> None:
             assert span.start - slack <= j1 and j2 <= span.end + slack, (tag, after[j1:j2], span, after)
 
 
-def assert_well_formed(garbled: Garbled) -> None:
+def assert_well_formed(garbled: Labelled) -> None:
     ends = [0]
     for span in garbled.spans:
         assert 0 <= span.start < span.end <= len(garbled.text)
@@ -138,7 +138,7 @@ def test_garble_is_reproducible() -> None:
 
 def test_garble_returns_clean_text_when_nothing_applies() -> None:
     garbled = garble("", random.Random(0))
-    assert garbled == Garbled("", ())
+    assert garbled == Labelled("", 0)
 
 
 def test_unknown_operation_is_rejected() -> None:

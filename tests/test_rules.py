@@ -10,7 +10,8 @@ from detector import check, fix
 from detector.rules import RULES, select
 
 ALL = list(RULES.values())
-CODE_RE = re.compile(r"MT1\d\d")
+MECHANICAL = [r for r in ALL if not r.needs_model]  # MT201's examples need the model: tests/test_model.py
+CODE_RE = re.compile(r"MT[12]\d\d")
 
 
 def codes(text: str) -> list[str]:
@@ -25,12 +26,12 @@ def test_rule_metadata(rule) -> None:
     assert len(rule.examples_fail) >= 3 and len(rule.examples_pass) >= 3
 
 
-@pytest.mark.parametrize(("rule", "text"), [(r, t) for r in ALL for t in r.examples_fail], ids=str)
+@pytest.mark.parametrize(("rule", "text"), [(r, t) for r in MECHANICAL for t in r.examples_fail], ids=str)
 def test_examples_fail(rule, text: str) -> None:
     assert rule.code in [f.rule for f in check(text, [rule]).findings]
 
 
-@pytest.mark.parametrize(("rule", "text"), [(r, t) for r in ALL for t in r.examples_pass], ids=str)
+@pytest.mark.parametrize(("rule", "text"), [(r, t) for r in MECHANICAL for t in r.examples_pass], ids=str)
 def test_examples_pass(rule, text: str) -> None:
     assert check(text, [rule]).findings == []
 
@@ -84,8 +85,34 @@ def test_quote_closed_twice_blames_the_later_mark_after_attribution() -> None:
 
 
 def test_select_and_ignore() -> None:
-    assert [r.code for r in select(["MT10"], ["MT106", "fragment"])] == ["MT101", "MT102", "MT104", "MT105"]
+    assert [r.code for r in select(["MT1"], ["MT106", "fragment"])] == ["MT101", "MT102", "MT104", "MT105"]
     assert [r.code for r in select(["repeated-word"])] == ["MT101"]
+    assert [r.code for r in select(["mt201"])] == [r.code for r in select(["MT2"])] == ["MT201"]
+    assert [r.code for r in select(["garbled-sentence"])] == ["MT201"]
+    assert "MT201" in [r.code for r in select()]
+    assert [r.code for r in select(None, ["MT201"])] == [r.code for r in select(["MT1"])] == [f"MT10{i}" for i in range(1, 7)]
+
+
+@pytest.mark.parametrize("entry", ["", " ", "MT", "mt10", "MT1O1", "MT3", "repeated"])
+def test_entries_that_name_no_rule_or_family_are_errors(entry: str) -> None:
+    for chosen in ([entry], None):
+        with pytest.raises(ValueError, match="unknown rule"):
+            select(chosen, None if chosen else [entry])
+
+
+@pytest.mark.parametrize("ignore", [["MT1", "MT2"], ["MT101", "MT102", "MT103", "MT104", "MT105", "MT106", "MT201"]])
+def test_ignoring_every_rule_is_an_error(ignore: list[str]) -> None:
+    with pytest.raises(ValueError, match="no rule left"):
+        select(None, ignore)
+    with pytest.raises(ValueError, match="no rule left"):
+        select(["MT101"], ["repeated-word"])
+
+
+def test_model_rules_do_not_run_without_a_model() -> None:
+    text = "The council to the budget approved on Tuesday has. It approved the the budget."
+    assert [f.rule for f in check(text).findings] == ["MT101"]
+    assert check(text, select(["MT201"])).findings == []
+    assert check(text, select(["MT201"]), model="rules").findings == []
 
 
 def test_rule_docs_are_generated_and_current() -> None:
@@ -95,3 +122,41 @@ def test_rule_docs_are_generated_and_current() -> None:
 
     docs = Path(__file__).resolve().parent.parent / "docs" / "rules.md"
     assert docs.read_text(encoding="utf-8") == render_docs(), "run: python scripts/gen_rule_docs.py"
+
+
+# Every fail example of every mechanical rule: the exact text each finding covers, and its fix.
+FAIL_EXAMPLE_FINDINGS = {
+    'US Secretary of Defense Pete Hegseth Will will become the first member to visit.': [('Will will', 'will')],
+    'The plan was approved by the the board on Monday.': [('the the', 'the')],
+    '“We are ready,” the Pentagon said. said before the trip.': [('said. said', 'said')],
+    'The ministers met in the in the capital.': [('in the in the', 'in the')],
+    'The church church church was full.': [('church church church', 'church')],
+    'Defense Secretary Hegseth Hegseth arrived in Brussels.': [('Hegseth Hegseth', 'Hegseth')],
+    'He asked what the the board had decided.': [('the the', 'the')],
+    '“We will keep Ukraine in the fight,” a diplomat said. Ta.': [(' Ta.', '')],
+    'The ministers agreed on the budget. Desu.': [(' Desu.', '')],
+    'The vote will be held next week desu.': [(' desu', '')],
+    'The company said profits rose sharply le, analysts noted.': [(' le', '')],
+    'For the first time, the meeting will be convened by another country. UK.': [('. UK.', ', the UK.')],
+    'The summit will be hosted this year by a new member. Finland.': [('. Finland.', ', Finland.')],
+    'The prize went to a team from a small island nation. New Zealand Rowing.': [('. New Zealand Rowing.', ', New Zealand Rowing.')],
+    'Hegseth will visit NATO. Hegseth’s trip is his first. It ended before Hegses’ departure.': [('Hegses’', 'Hegseth’s')],
+    'Zelenskyy met the envoy. Zelenskyy said talks would go on. Later Zelensk left Kyiv.': [('Zelensk', 'Zelenskyy')],
+    'Kowalczyk won the race. Kowalczyk thanked fans. Kowalcyk had trained for years.': [('Kowalcyk', 'Kowalczyk')],
+    'The talks will resume on Monday.\nThe story continues under this ad\nBoth sides agreed.': [('The story continues under this ad\n', '')],
+    'The talks will resume on Monday.\nAdvertisement\nBoth sides agreed.': [('Advertisement\n', '')],
+    'Prices rose again in March. Also read: Why inflation is sticky': [(' Also read: Why inflation is sticky', '')],
+    '(This story has not been edited by our staff and is auto-generated from a syndicated feed.)': [('(This story has not been edited by our staff and is auto-generated from a syndicated feed.)', '')],
+    'The council met on Tuesday.\nStory continues below the advert': [('Story continues below the advert', '')],
+    'Waltz said that “Europeans must own this conflict.” Trump intends to end it. And it is theirs.”': [('”', '')],
+    'The talks ended on Friday.\nThe minister said the plan was ready.” Talks continue.': [('”', '')],
+    '“We will win, the coach said after the match.\nThe team flew home on Sunday.': [('“', '')],
+    'The mayor called the vote "a disgrace.\nCouncillors left the chamber.': [('"', '')],
+}
+
+
+@pytest.mark.parametrize(("rule", "text"), [(r, t) for r in MECHANICAL for t in r.examples_fail], ids=str)
+def test_fail_examples_span_and_fix(rule, text: str) -> None:
+    findings = check(text, [rule]).findings
+    assert [(text[f.start : f.end], f.replacements[0]) for f in findings] == FAIL_EXAMPLE_FINDINGS[text]
+    assert all(f.safe and f.source == "rule" for f in findings)

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-
-from wordfreq import zipf_frequency
-
+from detector import resources
 from detector.document import WORD_RE
 
 
-@cache
 def zipf(word: str) -> float:
-    """Zipf frequency of ``word`` (lower-cased) in English, from wordfreq."""
-    return zipf_frequency(word.lower(), "en")
+    """Zipf frequency of ``word`` (lower-cased) in English (the package's one cached lookup)."""
+    return resources.zipf(word.lower())
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Confusion sets read from the noise model's tables (``detector/data/noise``), inverted.
+"""Confusion sets read from the noise model's tables (``detector/wordlists/noise``), inverted.
 
 The noise model turns a correct word into a wrong one (``prepositions.tsv``: correct<TAB>wrong);
 a correction turns it back, so each table is read once and indexed by its *wrong* column. No
@@ -16,7 +16,7 @@ ARTICLES = ("the", "a", "an")  # the closed class, as in the noise model's drop/
 
 @cache
 def rows(name: str) -> tuple[tuple[str, ...], ...]:
-    """TAB-separated rows of ``detector/data/noise/<name>``."""
+    """TAB-separated rows of ``detector/wordlists/noise/<name>``."""
     return tuple(tuple(line.split("\t")) for line in load_lines(f"noise/{name}"))
 
 

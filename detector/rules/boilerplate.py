@@ -9,10 +9,10 @@ read-more links and editor notes become sentences of the article, often translat
 
 **Example.** A line "The story continues under this ad" between two paragraphs → deleted.
 
-**False positives.** A pattern from ``data/boilerplate.txt`` (extensible) must match the whole
+**False positives.** A pattern from ``wordlists/boilerplate.txt`` (extensible) must match the whole
 line or sentence, not part of it. Without a pattern, a line is flagged only if it is short (at
 most 12 words), has no final punctuation and holds two or more distinct furniture cue words, one
-of them strong (``data/boilerplate-cues.txt``), so headlines such as "Ad agency wins contract" or
+of them strong (``wordlists/boilerplate-cues.txt``), so headlines such as "Ad agency wins contract" or
 "Apple to share app revenue with developers" are not.
 """
 

@@ -12,10 +12,10 @@ and emits the displaced noun phrase as a sentence of its own.
 **False positives.** The fragment must read as a name: several capitalized words, an acronym,
 a listed name or country, a word the document capitalizes mid-sentence, or a rare word ("Incredible." and
 "Wow." are not). Replies and sign-offs ("Yes.", "Thank you.", "Happy New Year.") are listed
-in ``data/short-sentences.txt``; fragments opening with a function word ("Not Mexico."),
+in ``wordlists/short-sentences.txt``; fragments opening with a function word ("Not Mexico."),
 inside quotation marks, ending in "!" or "?", with a lower-case word, or following a quotation
 or a short sentence are not flagged. Names that
-take an article in English ("UK", "Netherlands") come from ``data/article-names.txt``.
+take an article in English ("UK", "Netherlands") come from ``wordlists/article-names.txt``.
 """
 
 from __future__ import annotations

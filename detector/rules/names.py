@@ -12,7 +12,7 @@ drops or alters final consonants, and subword decoders cut rare names short.
 **False positives.** The variant must be rare in English (``wordfreq`` Zipf < 1.5), start with
 the same letter, be used less often than the document's form, which must occur at least twice;
 forms that extend the name ("Putinism", "Hegseths") and inflected surnames that differ only by
-a listed ending (Navalny / Navalnaya, Kowalski / Kowalska; ``data/surname-inflections.tsv``)
+a listed ending (Navalny / Navalnaya, Kowalski / Kowalska; ``wordlists/surname-inflections.tsv``)
 are not variants.
 """
 
@@ -22,13 +22,12 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator
-from functools import cache, lru_cache
+from functools import cache
 
-from wordfreq import zipf_frequency
 
 from detector.document import Document, Token
 from detector.findings import Finding, Rule
-from detector.resources import load_lines
+from detector.resources import load_lines, zipf
 
 NAME_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?")
 POSSESSIVE_RE = re.compile(r"(.*?)(['’]s)?")
@@ -81,7 +80,7 @@ def _variant_index(references: set[str]) -> dict[str, set[str]]:
 
 def _reference_for(base: str, counts: Counter[str], index: dict[str, set[str]]) -> str | None:
     """The document's name that ``base`` is a rare variant of, if any."""
-    if _zipf(base) >= RARE_ZIPF:
+    if zipf(base) >= RARE_ZIPF:
         return None
     candidates = set().union(*(index.get(k, set()) for k in _deletions(base, 2 if len(base) >= 6 else 1)))
     candidates = {
@@ -109,12 +108,6 @@ def _inflected(a: str, b: str) -> bool:
 def _inflections() -> frozenset[tuple[str, str]]:
     pairs = [tuple(line.split("\t")) if "\t" in line else ("", line) for line in load_lines("surname-inflections.tsv")]
     return frozenset(pairs) | frozenset((b, a) for a, b in pairs)
-
-
-@lru_cache(maxsize=65536)
-def _zipf(word: str) -> float:
-    """English word frequency on the Zipf scale (0 = unknown)."""
-    return zipf_frequency(word, "en")
 
 
 def _distance(a: str, b: str) -> int:

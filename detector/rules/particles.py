@@ -13,7 +13,7 @@ them, and a round trip leaves the syllable behind as a "sentence" of its own.
 particles right before clause punctuation, are flagged. A particle inside quotation marks, a
 sentence-initial one, or one after a name particle ("de", "la", "van") is left alone; the
 dangling list holds only syllables that are not English words of news prose
-(``data/particles-dangling.txt``).
+(``wordlists/particles-dangling.txt``).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ at the end of a paragraph is correct when the next paragraph reopens it (the new
 quotes running over paragraphs), and is not judged at the end of the text; a lone closing mark
 in the first paragraph may end a quotation opened before the excerpt, so it is not flagged
 either. When a quotation is closed twice, the earlier mark is blamed unless an attribution verb
-("said", ``data/attribution-verbs.txt``) stands between the two marks.
+("said", ``wordlists/attribution-verbs.txt``) stands between the two marks.
 """
 
 from __future__ import annotations

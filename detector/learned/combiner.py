@@ -39,7 +39,7 @@ class Combiner:
         return ((np.asarray(X, dtype=np.float64) - self.mean_) / self.scale_) @ self.coef_ + self.intercept_
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))
+        p = 1.0 / (1.0 + np.exp(-np.clip(self.decision_function(X), -500.0, 500.0)))  # no overflow warning
         return np.column_stack([1 - p, p])
 
     def to_dict(self) -> dict[str, object]:

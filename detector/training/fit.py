@@ -1,4 +1,4 @@
-"""Fine-tuning the network and scoring sentences with it.
+"""Fine-tuning the MiniLM source's network (training only; scoring is in :mod:`detector.learned.sources.minilm`).
 
 Training is multi-task: a sentence loss on labeled examples and a token loss (is this word
 wrong?) on every example with known spans. Everything is seeded for reproducibility.
@@ -9,51 +9,22 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch import nn
 
-from detector.model.network import GarbleNet
+from detector.learned.sources.minilm import GarbleNet
+from detector.spans import Span, intersects
+from detector.training.data import Labelled
+from detector.training.recipe import Recipe
 
 IGNORE = -100.0
 
 
-@dataclass(frozen=True)
-class Example:
-    """A training sentence: ``label`` 1 garbled, 0 clean, None unknown (token loss only)."""
-
-    text: str
-    label: int | None
-    spans: tuple[tuple[int, int], ...] = ()
-    source: str = ""
-    pair: str | None = None
+LOG_EVERY = 50
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    epochs: float = 1.0
-    batch_size: int = 16
-    lr: float = 5e-4
-    head_lr: float = 2e-3
-    token_weight: float = 0.5
-    pair_weight: float = 1.0
-    warmup: float = 0.06
-    seed: int = 13
-    log_every: int = 50
-
-
-@dataclass
-class Scores:
-    """Network outputs for a list of sentences."""
-
-    sentence_logit: np.ndarray
-    token_max: np.ndarray
-    tokens: list[list[tuple[int, int, float]]]  # per sentence: (start, end, probability)
-
-
-def token_targets(offsets: torch.Tensor, spans_batch: Sequence[Sequence[tuple[int, int]]], has_spans: Sequence[bool]) -> torch.Tensor:
+def token_targets(offsets: torch.Tensor, spans_batch: Sequence[Sequence[Span]], has_spans: Sequence[bool]) -> torch.Tensor:
     """1 where a word piece overlaps a gold span, 0 elsewhere, IGNORE for special tokens."""
     targets = torch.full(offsets.shape[:2], IGNORE)
     for i, spans in enumerate(spans_batch):
@@ -61,11 +32,11 @@ def token_targets(offsets: torch.Tensor, spans_batch: Sequence[Sequence[tuple[in
             continue
         for j, (s, e) in enumerate(offsets[i].tolist()):
             if e > s:
-                targets[i, j] = float(any(s < b and a < e for a, b in spans))
+                targets[i, j] = float(any(intersects(s, e, g.start, g.end) for g in spans))
     return targets
 
 
-def batches(examples: Sequence[Example], batch_size: int, rng: random.Random) -> list[list[int]]:
+def batches(examples: Sequence[Labelled], batch_size: int, rng: random.Random) -> list[list[int]]:
     """Shuffled batches that keep a garbled sentence and its clean original together."""
     groups: dict[str, list[int]] = {}
     singles: list[list[int]] = []
@@ -84,7 +55,7 @@ def batches(examples: Sequence[Example], batch_size: int, rng: random.Random) ->
     return [b for b in out if b]
 
 
-def pair_loss(batch: Sequence[Example], logits: torch.Tensor) -> torch.Tensor | None:
+def pair_loss(batch: Sequence[Labelled], logits: torch.Tensor) -> torch.Tensor | None:
     """Mean softplus(clean - garbled) over the garbled/clean pairs in a batch (a ranking loss)."""
     clean: dict[str, int] = {}
     garbled: dict[str, list[int]] = {}
@@ -97,7 +68,7 @@ def pair_loss(batch: Sequence[Example], logits: torch.Tensor) -> torch.Tensor | 
     return nn.functional.softplus(torch.stack(diffs)).mean() if diffs else None
 
 
-def fit(net: GarbleNet, examples: Sequence[Example], config: TrainConfig = TrainConfig(), log: Callable[[str], None] = print) -> GarbleNet:
+def fit(net: GarbleNet, examples: Sequence[Labelled], config: Recipe, log: Callable[[str], None] = print) -> GarbleNet:
     """Fine-tune ``net`` in place on ``examples`` and return it.
 
     Loss: sentence BCE on labeled examples + ``token_weight`` x token BCE on examples with
@@ -142,29 +113,8 @@ def fit(net: GarbleNet, examples: Sequence[Example], config: TrainConfig = Train
             sched.step()
             step += 1
             running = 0.98 * running + 0.02 * loss.item() if step > 1 else loss.item()
-            if step % config.log_every == 0 or step == total:
+            if step % LOG_EVERY == 0 or step == total:
                 rate = step * config.batch_size / (time.time() - t0)
                 log(f"step {step}/{total} loss {running:.4f} ({rate:.1f} sentences/s)")
     net.eval()
     return net
-
-
-@torch.inference_mode()
-def score(net: GarbleNet, texts: Sequence[str], batch_size: int = 64) -> Scores:
-    """Sentence logits, the max token probability, and token probabilities with offsets."""
-    n = len(texts)
-    logits = np.zeros(n, dtype=np.float32)
-    token_max = np.zeros(n, dtype=np.float32)
-    tokens: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
-    order = sorted(range(n), key=lambda i: len(texts[i]))
-    for b in range(0, n, batch_size):
-        idx = order[b : b + batch_size]
-        enc = net.encode([texts[i] for i in idx])
-        sent_logit, tok_logit = net(enc["input_ids"], enc["attention_mask"])
-        probs = torch.sigmoid(tok_logit)
-        for row, i in enumerate(idx):
-            logits[i] = float(sent_logit[row])
-            pieces = [(s, e, float(p)) for (s, e), p in zip(enc["offset_mapping"][row].tolist(), probs[row].tolist()) if e > s]
-            tokens[i] = pieces
-            token_max[i] = max((p for _, _, p in pieces), default=0.0)
-    return Scores(logits, token_max, tokens)

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from detector.spans import intersects
+
 Spans = Sequence[tuple[int, int]]
 
 
@@ -36,8 +38,8 @@ def span_metrics(gold: Sequence[Spans], predicted: Sequence[Spans]) -> dict[str,
     """Span precision (predicted spans that overlap a gold span) and recall (gold spans hit)."""
     n_pred = sum(len(p) for p in predicted)
     n_gold = sum(len(g) for g in gold)
-    hit_pred = sum(1 for g, ps in zip(gold, predicted) for p in ps if any(_overlap(p, s) for s in g))
-    hit_gold = sum(1 for g, ps in zip(gold, predicted) for s in g if any(_overlap(p, s) for p in ps))
+    hit_pred = sum(1 for g, ps in zip(gold, predicted) for p in ps if any(intersects(*p, *s) for s in g))
+    hit_gold = sum(1 for g, ps in zip(gold, predicted) for s in g if any(intersects(*p, *s) for p in ps))
     precision = hit_pred / n_pred if n_pred else 0.0
     recall = hit_gold / n_gold if n_gold else 0.0
     return {
@@ -62,7 +64,3 @@ def pair_accuracy(pairs: Sequence[str | None], y: np.ndarray, p: np.ndarray) -> 
         if pair in clean and label == 1
     ]
     return {"pairs": len(wins), "pair_accuracy": float(np.mean(wins)) if wins else float("nan")}
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    return a[0] < b[1] and b[0] < a[1]
