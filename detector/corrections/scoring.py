@@ -3,7 +3,8 @@
 A candidate shares its first tokens with the original, so its log-probability differs only from
 the first edited token on. :class:`EditScorer` runs the original once (keeping the key/value cache,
 the per-token log-probabilities and the model's top predictions at every position), then scores
-all candidates of the sentence in one padded batch that starts at their common prefix. With
+the candidates in one padded batch per edit position, each starting where the candidates
+leave the original (the cached prefix is not recomputed). With
 ``window=None`` the result is exactly ``logprob(candidate) - logprob(original)`` of the whole
 sentence (right-hand context counts); a window scores only that many tokens after the edit.
 """
@@ -70,9 +71,6 @@ class EditScorer:
 
     def gains(self, a: Analysis, candidates: Sequence[str], window: int | None = None) -> np.ndarray:
         """``logprob(candidate) - logprob(original)`` for each candidate (up to ``window`` tokens after the edit)."""
-        import torch
-        from transformers import DynamicCache
-
         if not candidates:
             return np.zeros(0)
         enc = [[self.lm.prefix_id, *self.lm.encode(c)[0]] for c in candidates]
@@ -86,10 +84,22 @@ class EditScorer:
             if window is not None:
                 end_c, end_o = min(end_c, end_c - s + window), min(end_o, end_o - s + window)
             spans.append((p, end_c, end_o))
-        p0 = max(1, min(p for p, _, _ in spans))
-        width = max(end_c for _, end_c, _ in spans) - p0
-        batch = torch.zeros((len(enc), max(width, 1)), dtype=torch.long)
-        mask = torch.zeros((len(enc), p0 + max(width, 1)), dtype=torch.long)
+        out = np.zeros(len(enc))
+        groups: dict[int, list[int]] = {}
+        for r, (p, _, _) in enumerate(spans):
+            groups.setdefault(max(1, p), []).append(r)
+        for p0, rows_ in groups.items():  # one batch per edit position: no row pays for another's prefix
+            out[rows_] = self._batch(a, [enc[r] for r in rows_], [spans[r] for r in rows_], p0)
+        return out
+
+    def _batch(self, a: Analysis, enc: list[list[int]], spans: list[tuple[int, int, int]], p0: int) -> np.ndarray:
+        """Gains of candidates that all share the original's first ``p0`` tokens, in one forward pass."""
+        import torch
+        from transformers import DynamicCache
+
+        width = max(1, max(end_c for _, end_c, _ in spans) - p0)
+        batch = torch.zeros((len(enc), width), dtype=torch.long)
+        mask = torch.zeros((len(enc), p0 + width), dtype=torch.long)
         mask[:, :p0] = 1
         for r, (ids, (_, end_c, _)) in enumerate(zip(enc, spans)):
             batch[r, : end_c - p0] = torch.tensor(ids[p0:end_c])
@@ -102,7 +112,7 @@ class EditScorer:
             rows = torch.log_softmax(logits, dim=-1)
         out = np.zeros(len(enc))
         first = a.rows[p0 - 1]
-        for r, (ids, (p, end_c, end_o)) in enumerate(zip(enc, spans)):
+        for r, (ids, (_, end_c, end_o)) in enumerate(zip(enc, spans)):
             lp = [float(first[ids[p0]])] if end_c > p0 else []
             lp += [float(rows[r, i - p0 - 1, ids[i]]) for i in range(p0 + 1, end_c)]
             out[r] = sum(lp) - float(a.logprob[p0:end_o].sum())
