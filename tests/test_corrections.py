@@ -114,6 +114,11 @@ def test_guards_never_let_names_numbers_or_negation_change(original: str, candid
     assert violation(original, candidate) == f"changes {reason}"
 
 
+def test_guards_never_delete_a_rare_word() -> None:
+    assert violation("The mice ate tryptophan every day.", "The mice ate every day.") == "deletes a rare word"
+    assert violation("The board meeting said on Monday.", "The board said on Monday.") is None
+
+
 def test_guards_allow_function_word_edits_and_bound_the_edit() -> None:
     assert violation("The allies in the United States met.", "The allies of the United States met.") is None
     assert violation("Headline Blames Error On Website Crash", "Headline Blames Error For Website Crash") is None

@@ -13,6 +13,7 @@ from detector.resources import load_set
 
 MAX_EDITED_WORDS = 4  # word-level edit distance between a sentence and a suggestion
 MAX_EDITED_SHARE = 0.4  # ... and at most this share of the sentence's words
+RARE_ZIPF = 3.5  # a rare word ("tryptophan") carries content: a deletion never removes one
 _NUMBER_WORDS = frozenset(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand "
@@ -70,11 +71,14 @@ def word_distance(a: Sequence[str], b: Sequence[str]) -> int:
 
 
 def violation(original: str, candidate: str) -> str | None:
-    """Why ``candidate`` may not replace ``original`` (names, numbers, negation, edit budget), or None."""
+    """Why ``candidate`` may not replace ``original`` (names, numbers, negation, a rare word deleted,
+    the edit budget), or None."""
     for what, a, b in zip(("a name", "a number", "a negation"), _meaning(original), _meaning(candidate)):
         if a != b:
             return f"changes {what}"
     wa, wb = [w.text for w in words(original)], [w.text for w in words(candidate)]
+    if len(wb) < len(wa) and any(zipf(w) < RARE_ZIPF for w in Counter(wa) - Counter(wb)):
+        return "deletes a rare word"
     d = word_distance([_norm(w) for w in wa], [_norm(w) for w in wb])
     if d > MAX_EDITED_WORDS or d > MAX_EDITED_SHARE * len(wa) or len(wb) < 3:
         return f"edits {d} of {len(wa)} words"
