@@ -1,32 +1,52 @@
 """The ``mtlint`` command line.
 
-Exit codes: 0 no findings, 1 findings, 2 usage or input error (an input error wins).
+Exit codes: 0 no findings, 1 findings, 2 usage or input error (an input error wins), 3 internal
+error (a bug: one line on stderr saying so, the traceback with ``--debug``).
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import difflib
 import json
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from detector import __version__
-from detector.api import check, fix
+from detector import __version__, lint
+from detector.api import fix
 from detector.findings import Rule
-from detector.formats import FORMATS, FileResult
+from detector.formats import FORMATS
 from detector.learned import DEFAULT_TIER, TIERS
 from detector.rules import RULES, select
-from detector.textio import STDIN, InputError, Source, atomic_write, expand_paths, read_source
+from detector.server.cli import register as register_serve
+from detector.textio import (
+    DEFAULT_MAX_BYTES,
+    STDIN,
+    InputError,
+    Source,
+    WriteError,
+    atomic_write,
+    read_source,
+)
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+REPORT_BUGS = "please report it (the command, the input and the --debug output) on the mtlint issue tracker"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``mtlint`` console script."""
+    _escape_unencodable_output()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command in ("check", "fix") and not args.paths:
+        if sys.stdin is not None and sys.stdin.isatty():  # waiting for typed input would look like a hang
+            args.parser.print_help(sys.stderr)
+            print("\nmtlint: error: no input: give a PATH, or - to read standard input", file=sys.stderr)
+            return EXIT_ERROR
+        args.paths = [STDIN] if args.command == "check" else STDIN
     try:
         return args.run(args)
     except UsageError as e:
@@ -38,26 +58,71 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mtlint: interrupted", file=sys.stderr)
         return 130
+    except MemoryError:
+        _internal(args, "out of memory (try a smaller input, or --max-bytes to refuse large ones)")
+        return EXIT_INTERNAL
+    except Exception as e:  # noqa: BLE001 - a bug must never look like "findings"
+        _internal(args, f"{type(e).__name__}: {' '.join(str(e).split())}; {REPORT_BUGS}")
+        return EXIT_INTERNAL
+
+
+def _internal(args: argparse.Namespace, message: str) -> None:
+    if args.debug:
+        traceback.print_exc()
+    print(f"mtlint: internal error: {message}" + ("" if args.debug else " (run with --debug for the traceback)"), file=sys.stderr)
+
+
+def _escape_unencodable_output() -> None:
+    """Never fail on a stdout/stderr that cannot encode a character (ASCII, cp1252 pipes):
+    such a character is written as ``\\uXXXX``, which JSON reads back as the character."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors=JSON_ESCAPE)
+
+
+def _json_escape(e: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: ``\\uXXXX`` escapes (surrogate pairs above U+FFFF), which are valid in
+    JSON strings and readable in text."""
+    if not isinstance(e, UnicodeEncodeError):
+        raise e
+    out = []
+    for ch in e.object[e.start : e.end]:
+        cp = ord(ch)
+        if cp > 0xFFFF:
+            cp -= 0x10000
+            out.append(f"\\u{0xD800 + (cp >> 10):04x}\\u{0xDC00 + (cp & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{cp:04x}")
+    return "".join(out), e.end
+
+
+JSON_ESCAPE = "mtlint-json-escape"
+codecs.register_error(JSON_ESCAPE, _json_escape)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mtlint", description="Detect machine-translation artifacts in English news text.")
     parser.add_argument("--version", action="version", version=f"mtlint {__version__}")
-    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+    parser.add_argument("--debug", action="store_true", help="print the traceback of an internal error")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND", dest="command")
+    sub.add_parser = _with_debug(sub.add_parser)  # type: ignore[method-assign]
 
     p = sub.add_parser("check", help="report artifacts in files, directories or standard input")
     _add_input_options(p, nargs="*")
     p.add_argument("--format", choices=sorted(FORMATS), default="text", help="output format (default: text)")
-    p.add_argument("--model", default=DEFAULT_TIER, metavar="TIER|DIR", help=f"detector tier ({', '.join(TIERS)}; default: {DEFAULT_TIER}) or a model bundle folder")
+    p.add_argument("--model", default=None, metavar="TIER|DIR", help=f"detector tier ({', '.join(TIERS)}; default: {DEFAULT_TIER}, or the configuration's) or a model bundle folder")
     p.add_argument("--no-model", dest="model", action="store_const", const="rules", help="rules only, the same as --model rules (never imports torch)")
+    lint.add_check_options(p)
     p.set_defaults(run=run_check)
 
     p = sub.add_parser("fix", help="print the corrected text (or a diff, or rewrite the file)")
     _add_input_options(p, nargs="?")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
-    mode.add_argument("--write", action="store_true", help="rewrite the file in place, atomically")
+    mode.add_argument("--write", action="store_true", help="rewrite the file, keeping its mode, owner, hard links and BOM")
+    p.add_argument("--force", action="store_true", help="with --write: rewrite a read-only file too")
     p.add_argument("--unsafe-fixes", action="store_true", help="also apply the learned detector's suggested rewrites (MT201) above their confidence threshold")
+    lint.add_input_options(p)
     p.set_defaults(run=run_fix)
 
     p = sub.add_parser("garble", help="add machine-translation noise to each sentence (for training data)")
@@ -77,14 +142,30 @@ def build_parser() -> argparse.ArgumentParser:
     add_arguments(p, skip=("corpus",))
     p.set_defaults(run=run_train)
 
+    lint.register(sub)
+
     p = sub.add_parser("rules", help="list the rules")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run_rules)
+    register_serve(sub)
     return parser
 
 
+def _with_debug(add_parser):  # noqa: ANN001, ANN202 - wraps argparse's own method
+    """Every subcommand accepts ``--debug`` too (``mtlint check --debug``)."""
+
+    def add(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        p = add_parser(*args, **kwargs)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+        return p
+
+    return add
+
+
 def _add_input_options(p: argparse.ArgumentParser, nargs: str) -> None:
-    p.add_argument("paths", nargs=nargs, default=[STDIN] if nargs == "*" else STDIN, metavar="PATH", help="file, directory or - for standard input (default: -)")
+    p.set_defaults(parser=p)
+    p.add_argument("paths", nargs=nargs, default=None, metavar="PATH", help="file, directory or - for standard input (default: -, which prints this help on a terminal)")
+    p.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, metavar="N", help=f"refuse inputs larger than N bytes (default: {DEFAULT_MAX_BYTES:,})")
     p.add_argument("--encoding", help="decode inputs with this encoding (default: UTF-8, or as the BOM says)")
     p.add_argument("--select", action="append", metavar="CODE", help="run only these rules (code prefix or name); repeatable")
     p.add_argument("--ignore", action="append", metavar="CODE", help="skip these rules (code prefix or name); repeatable")
@@ -102,51 +183,26 @@ def _rules(args: argparse.Namespace) -> list[Rule]:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    rules = _rules(args)
-    model = args.model if any(r.needs_model for r in rules) else "rules"
-    results: list[FileResult] = []
-    for path in args.paths:
-        try:
-            for file in expand_paths([path]):
-                results.append(_check_one(file, args.encoding, rules, model))
-        except InputError as e:
-            results.append(FileResult(path, error=str(e)))
-        except ModelError as e:
-            print(f"mtlint: error: {e}", file=sys.stderr)
-            return EXIT_ERROR
-    for r in results:
-        if r.error:
-            print(f"mtlint: error: {r.error}", file=sys.stderr)
-    sys.stdout.write(FORMATS[args.format](results))
-    n = sum(len(r.report.findings) for r in results if r.report)
-    if args.format == "text":
-        files = sum(1 for r in results if r.report)
-        print(f"{n} finding{'s' * (n != 1)} in {files} file{'s' * (files != 1)}.", file=sys.stderr)
-    if any(r.error for r in results):
+    _rules(args)
+    try:
+        return lint.run_check(args, _load_model)
+    except ModelError as e:
+        print(f"mtlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    return EXIT_FINDINGS if n else EXIT_CLEAN
 
 
 class ModelError(Exception):
     """The learned detector could not be loaded."""
 
 
-def _check_one(path: str, encoding: str | None, rules: list[Rule], model: str) -> FileResult:
-    try:
-        source = read_source(path, encoding)
-    except InputError as e:
-        return FileResult(path, error=str(e))
-    if model != "rules" and source.text.strip():
-        _load_model(model)
-    return FileResult(path, report=check(source.text, rules, model=model))
-
-
-def _load_model(model: str) -> None:
-    """Load the model (once per process, :func:`detector.learned.load`) or raise ModelError."""
+def _load_model(model: str) -> object | None:
+    """The detector of a tier or bundle folder (once per process, :func:`detector.learned.load`); None for rules."""
+    if model == "rules":
+        return None
     from detector import learned
 
     try:
-        learned.load(model)
+        return learned.load(model)
     except (ValueError, OSError) as e:
         raise ModelError(f"{e} (use --no-model to run the rules only)") from None
 
@@ -156,32 +212,50 @@ def run_fix(args: argparse.Namespace) -> int:
         print("mtlint: error: --write needs a file path, not standard input", file=sys.stderr)
         return EXIT_ERROR
     try:
-        source: Source = read_source(args.paths, args.encoding)
+        source: Source = read_source(args.paths, args.encoding, args.max_bytes)
     except InputError as e:
         print(f"mtlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    fixed = fix(source.text, _rules(args), unsafe=args.unsafe_fixes)
+    rules = _rules(args)
+    fixed = lint.fix_text(source.text, args.paths, args)
+    if args.unsafe_fixes:
+        fixed = fix(fixed, rules, unsafe=True)
     if args.write:
         if fixed != source.text:
             try:
-                atomic_write(args.paths, source.encode(fixed))
-            except OSError as e:
-                print(f"mtlint: error: {args.paths}: cannot write: {e.strerror or e}; the file is unchanged", file=sys.stderr)
+                atomic_write(args.paths, source.encode(fixed), force=args.force)
+            except WriteError as e:
+                print(f"mtlint: error: {e}", file=sys.stderr)
                 return EXIT_ERROR
         print(f"{args.paths}: {'fixed' if fixed != source.text else 'nothing to fix'}", file=sys.stderr)
-    elif args.diff:
-        diff = difflib.unified_diff(
-            source.text.splitlines(keepends=True),
-            fixed.splitlines(keepends=True),
-            fromfile=args.paths,
-            tofile=f"{args.paths} (fixed)",
-        )
-        sys.stdout.writelines(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in diff)
     else:
         sys.stdout.flush()
-        sys.stdout.buffer.write(source.encode(fixed))
+        sys.stdout.buffer.write(unified_diff(source, fixed) if args.diff else source.encode(fixed))
         sys.stdout.buffer.flush()
     return EXIT_CLEAN
+
+
+def unified_diff(source: Source, fixed: str) -> bytes:
+    """A unified diff of ``source`` against ``fixed`` that ``patch`` applies to the file.
+
+    Lines end at "\\n" only (a lone CR, U+2028, form feed and the like stay inside a line, as
+    ``patch`` sees them), and the diff is in the file's own bytes, byte-order mark included.
+    Encodings in which "\\n" is not the byte 0x0A (UTF-16/32) are diffed as UTF-8.
+    """
+    if "\n".encode(source.encoding) == b"\n":
+        before, after = source.encode(source.text), source.encode(fixed)
+    else:
+        before, after = source.text.encode(), fixed.encode()
+    name = source.path.encode(errors="surrogateescape")
+    lines = difflib.diff_bytes(difflib.unified_diff, _lines(before), _lines(after), name, name)
+    return b"".join(line if line.endswith(b"\n") else line + b"\n\\ No newline at end of file\n" for line in lines)
+
+
+def _lines(data: bytes) -> list[bytes]:
+    """``data`` split after each b"\\n", keeping the ends (``bytes.splitlines`` also splits at CR)."""
+    lines = data.split(b"\n")
+    out = [line + b"\n" for line in lines[:-1]]
+    return out + [lines[-1]] if lines[-1] else out
 
 
 def run_garble(args: argparse.Namespace) -> int:

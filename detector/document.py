@@ -46,9 +46,15 @@ class Sentence(Span):
 
 @dataclass
 class Document:
-    """A text with its paragraphs, sentences and tokens, all offsets into ``text``."""
+    """A text with its paragraphs, sentences and tokens, all offsets into ``text``.
+
+    ``accepted``: words the configuration accepts (never flagged as a truncated name or a
+    particle; exact matches); ``boilerplate``: extra MT105 patterns from the configuration.
+    """
 
     text: str
+    accepted: frozenset[str] = frozenset()
+    boilerplate: tuple[str, ...] = ()
     paragraphs: list[Span] = field(init=False)
     line_breaks: list[Span] = field(init=False)
 

@@ -4,10 +4,11 @@ Usage: python scripts/bench.py [--news ../shared/data/news-en] [--docs N] [--rep
 
 Every tool checks the same news documents (sentences of a document joined by spaces), each in
 its own fresh process, so peak RSS (ru_maxrss) includes the tool's imports and data. Reported:
-sentences per second (best of ``--repeat``), peak memory, and the ratio to mtlint. A second
-table checks one single-line text of 1 MB and 10 MB with the rules to show linear scaling.
+sentences per second (best of ``--repeat``), peak memory, and the ratio to mtlint.
 ``mtlint-model`` is rules plus the learned detector (torch, MiniLM and the adapters loaded once;
-load time shown apart). Peers (harper-py, proselint) are skipped with a note when not installed
+load time shown apart). A second table times ``check`` and ``fix`` (rules) on texts of 1, 4
+and 16 MB with one finding every four lines, to show both are linear and ``fix`` costs about
+what ``check`` does. Peers (harper-py, proselint) are skipped with a note when not installed
 (`pip install -e '.[peers]'`).
 """
 
@@ -21,6 +22,9 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # this checkout's detector, also in the child processes
 
 Checker = Callable[[str], object]
 
@@ -86,17 +90,27 @@ def worker(tool: str, news: Path, limit: int | None, repeat: int) -> None:
     print(json.dumps({"tool": tool, "sentences": n_sentences, "seconds": best, "load_s": load_s, "peak_mb": peak_mb}))
 
 
-def scaling_worker(megabytes: int) -> None:
-    """Time the rules on one single-line text of ``megabytes`` MB."""
-    from detector import check
+SCALING_UNIT = (
+    "The ministers met in Brussels on Tuesday, officials said, and the talks ran late into the night.\n"
+    "Pete Hegseth will will speak to reporters after the meeting, his office said on Wednesday.\n"
+    "“Talks go on,” a spokesman said, adding that no decision on the next meeting had been made.\n"
+    "Allies want to understand the plans of the new administration before the summit in June.\n"
+)  # 4 lines, ~370 characters, one finding: ~2,700 findings a megabyte
 
-    unit = "The ministers met in Brussels on Tuesday, officials said. Hegseth will will speak. “Talks go on.” "
-    text = unit * (megabytes * 1_000_000 // len(unit))
+
+def scaling_worker(megabytes: int) -> None:
+    """Time ``check`` and ``fix`` (rules) on one text of ``megabytes`` MB with many findings."""
+    from detector import check, fix
+
+    text = SCALING_UNIT * (megabytes * 1_000_000 // len(SCALING_UNIT))
     t0 = time.perf_counter()
-    check(text)
-    seconds = time.perf_counter() - t0
+    findings = len(check(text).findings)
+    check_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    fix(text)
+    fix_s = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"megabytes": megabytes, "seconds": seconds, "peak_mb": peak_mb}))
+    print(json.dumps({"megabytes": megabytes, "findings": findings, "check_s": check_s, "fix_s": fix_s, "peak_mb": peak_mb}))
 
 
 def run_child(*args: str) -> dict | None:
@@ -107,20 +121,8 @@ def run_child(*args: str) -> dict | None:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--news", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/news-en")
-    parser.add_argument("--docs", type=int, default=None, help="check only the first N documents")
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--worker", help=argparse.SUPPRESS)
-    parser.add_argument("--scaling", type=int, help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    limit = str(args.docs or 0)
-    if args.worker:
-        return worker(args.worker, args.news, args.docs, args.repeat)
-    if args.scaling:
-        return scaling_worker(args.scaling)
-
+def peers_table(args: argparse.Namespace, limit: str) -> None:
+    """Sentences per second and peak memory of every tool on the news documents."""
     rows = [r for tool in TOOLS if (r := run_child("--worker", tool, "--news", str(args.news), "--docs", limit, "--repeat", str(args.repeat)))]
     base = next((r for r in rows if r["tool"] == "mtlint-rules"), None)
     print(f"\n{'tool':<14} {'sentences/s':>12} {'vs mtlint':>10} {'peak MB':>9} {'load s':>7}")
@@ -130,10 +132,27 @@ def main() -> None:
         print(f"{r['tool']:<14} {rate:>12,.0f} {ratio:>9.2f}x {r['peak_mb']:>9.0f} {r['load_s']:>7.2f}")
     print(f"({rows[0]['sentences'] if rows else 0} sentences, best of {args.repeat})")
 
-    print(f"\n{'single line':<14} {'seconds':>8} {'peak MB':>9}")
-    for mb in (1, 10):
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--news", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/news-en")
+    parser.add_argument("--docs", type=int, default=None, help="check only the first N documents")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--scaling", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--scaling-only", action="store_true", help="only the check/fix table at 1, 4 and 16 MB")
+    args = parser.parse_args()
+    if args.worker:
+        return worker(args.worker, args.news, args.docs, args.repeat)
+    if args.scaling:
+        return scaling_worker(args.scaling)
+    if not args.scaling_only:
+        peers_table(args, str(args.docs or 0))
+    print(f"\n{'text':<8} {'findings':>9} {'check s':>8} {'fix s':>8} {'fix/check':>10} {'peak MB':>8}")
+    for mb in (1, 4, 16):
         if r := run_child("--scaling", str(mb)):
-            print(f"{str(mb) + ' MB':<14} {r['seconds']:>8.2f} {r['peak_mb']:>9.0f}")
+            ratio = r["fix_s"] / r["check_s"]
+            print(f"{str(mb) + ' MB':<8} {r['findings']:>9,} {r['check_s']:>8.2f} {r['fix_s']:>8.2f} {ratio:>9.2f}x {r['peak_mb']:>8.0f}")
 
 
 if __name__ == "__main__":

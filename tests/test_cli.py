@@ -27,7 +27,7 @@ def test_clean_file_exits_zero(tmp_path, capsys) -> None:
 def test_text_format_line(tmp_path, capsys) -> None:
     path = tmp_path / "a.txt"
     path.write_text("First line.\nPete Hegseth Will will go.\n", encoding="utf-8")
-    code, out, _ = run(capsys, "check", "--no-model", str(path))
+    code, out, _ = run(capsys, "check", "--no-model", "--format", "concise", str(path))
     assert code == 1
     assert out == f"{path}:2:14: MT101 repeated-word: The word “will” is repeated. → “will”\n"
 
@@ -69,7 +69,7 @@ def test_empty_input_has_no_findings(tmp_path, capsys) -> None:
 def test_directory_is_walked_for_text_files(tmp_path, capsys) -> None:
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.txt").write_text("The the end.", encoding="utf-8")
-    (tmp_path / "b.md").write_text("The the end.", encoding="utf-8")
+    (tmp_path / "b.rst").write_text("The the end.", encoding="utf-8")
     (tmp_path / ".hidden.txt").write_text("The the end.", encoding="utf-8")
     code, out, _ = run(capsys, "check", "--no-model", "--format", "json", str(tmp_path))
     assert code == 1

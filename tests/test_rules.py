@@ -151,6 +151,7 @@ FAIL_EXAMPLE_FINDINGS = {
     'Waltz said that “Europeans must own this conflict.” Trump intends to end it. And it is theirs.”': [('”', '')],
     'The talks ended on Friday.\nThe minister said the plan was ready.” Talks continue.': [('”', '')],
     '“We will win, the coach said after the match.\nThe team flew home on Sunday.': [('“', '')],
+    'He said “a “b “c that the plan was ready.\nThe end.': [('“', ''), ('“', ''), ('“', '')],
     'The mayor called the vote "a disgrace.\nCouncillors left the chamber.': [('"', '')],
 }
 

@@ -31,9 +31,9 @@ MIN_CUES = 2
 
 
 @cache
-def _patterns() -> re.Pattern[str]:
-    """All boilerplate patterns as one case-insensitive alternation."""
-    return re.compile("|".join(f"(?:{p})" for p in load_lines("boilerplate.txt")), re.IGNORECASE)
+def _patterns(extra: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """All boilerplate patterns (shipped, then ``extra`` from the configuration) as one case-insensitive alternation."""
+    return re.compile("|".join(f"(?:{p})" for p in (*load_lines("boilerplate.txt"), *extra)), re.IGNORECASE)
 
 
 def check(doc: Document) -> Iterator[Finding]:
@@ -43,22 +43,22 @@ def check(doc: Document) -> Iterator[Finding]:
         by_paragraph.setdefault(sent.paragraph, []).append(sent)
     for i, para in enumerate(doc.paragraphs):
         sentences = by_paragraph.get(i, [])
-        confidence = _score(para.text)
+        confidence = _score(para.text, doc.boilerplate)
         if confidence:
             start, end = _line_extent(doc, para)
             yield RULE.finding(start, end, _message(para.text), [""], confidence)
             continue
         for j, sent in enumerate(sentences):
-            if _score(sent.text, shape=False):
+            if _score(sent.text, doc.boilerplate, shape=False):
                 start = sentences[j - 1].end if j else sent.start
                 end = sent.end if j else (sentences[1].start if len(sentences) > 1 else sent.end)
                 yield RULE.finding(start, end, _message(sent.text), [""], 0.85)
 
 
-def _score(text: str, *, shape: bool = True) -> float:
+def _score(text: str, extra: tuple[str, ...] = (), *, shape: bool = True) -> float:
     """Confidence that ``text`` is boilerplate: 0.95 for a pattern, 0.6 for the shape cue."""
     core = text.strip().rstrip(".:!…").strip()
-    if _patterns().fullmatch(core):
+    if _patterns(extra).fullmatch(core):
         return 0.95
     if not shape or text.rstrip()[-1:] in ".!?\"”’":
         return 0.0

@@ -43,7 +43,7 @@ def check(doc: Document) -> Iterator[Finding]:
     references = {name for name, c in counts.items() if c >= MIN_REFERENCE_COUNT}
     index = _variant_index(references)
     for token, base, possessive in names:
-        ref = _reference_for(base, counts, index)
+        ref = None if base in doc.accepted or token.text in doc.accepted else _reference_for(base, counts, index)
         if ref is not None:
             yield _finding(doc, token, base, possessive, ref, counts[ref])
 

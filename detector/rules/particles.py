@@ -49,6 +49,8 @@ def check(doc: Document) -> Iterator[Finding]:
     sentences = doc.sentences
     for i, sent in enumerate(sentences):
         m = STANDALONE_RE.fullmatch(sent.text)
+        if m and m.group(1) in doc.accepted:
+            continue
         if m and m.group(1).casefold() in standalone:
             prev = sentences[i - 1] if i and sentences[i - 1].paragraph == sent.paragraph else None
             if prev is not None:
@@ -72,7 +74,7 @@ def _dangling(doc: Document, sent: Sentence, dangling: dict[str, str]) -> Iterat
     """Lower-case particles hanging before clause punctuation inside a sentence."""
     for m in DANGLING_RE.finditer(sent.text):
         particle = m.group(2)
-        if particle not in dangling:
+        if particle not in dangling or particle in doc.accepted:
             continue
         before = sent.text[max(0, m.start() - 40) : m.start()].rsplit(maxsplit=1)
         previous = before[-1].casefold() if before else ""

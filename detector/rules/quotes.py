@@ -23,6 +23,7 @@ either. When a quotation is closed twice, the earlier mark is blamed unless an a
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -45,11 +46,57 @@ class Mark:
 
 
 def check(doc: Document) -> Iterator[Finding]:
-    """Yield the most likely spurious quotation mark of each unbalanced paragraph."""
+    """Yield every spurious quotation mark: all that one pass of fixes must remove to balance.
+
+    Removing a mark can expose another (a paragraph whose continuation loses its opening mark
+    is left open), so the marks are re-read with the blamed ones removed until nothing more is
+    blamed; every blamed mark is reported at its offset in ``doc.text``.
+    """
+    removed: list[int] = []
+    current = doc
+    while True:
+        blamed = sorted(_blamed(current))
+        if not blamed:
+            return
+        for pos, message, confidence in blamed:
+            yield RULE.finding(_original(pos, removed), _original(pos, removed) + 1, message, [""], confidence)
+        removed = sorted(removed + [_original(pos, removed) for pos, _, _ in blamed])
+        current = Document(_without(doc.text, removed))
+
+
+def _original(pos: int, removed: list[int]) -> int:
+    """The offset in the original text of ``pos`` in the text with ``removed`` (sorted) deleted."""
+    shift = bisect.bisect_right(removed, pos)
+    while bisect.bisect_right(removed, pos + shift) != shift:
+        shift = bisect.bisect_right(removed, pos + shift)
+    return pos + shift
+
+
+def _without(text: str, removed: list[int]) -> str:
+    pieces, pos = [], 0
+    for i in removed:
+        pieces.append(text[pos:i])
+        pos = i + 1
+    return "".join(pieces) + text[pos:]
+
+
+def _blamed(doc: Document) -> Iterator[tuple[int, str, float]]:
+    """The spurious marks of ``doc``: (offset, message, confidence).
+
+    A paragraph left open is excused when the next one reopens the quotation (the convention
+    for quotations running over paragraphs), unless that reopening mark is itself blamed.
+    """
     paragraphs = doc.paragraphs
-    for i, para in enumerate(paragraphs):
+    reopener_blamed = False
+    for i in range(len(paragraphs) - 1, -1, -1):
+        para = paragraphs[i]
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
-        yield from _unbalanced(doc, _marks(para), first=i == 0, following=following)
+        closes, unclosed = _pair(doc, _marks(para), first=i == 0)
+        yield from closes
+        blame_open = bool(unclosed) and following is not None and (reopener_blamed or not _opens_with_quote(following))
+        if blame_open:
+            yield from ((m.pos, "This opening quotation mark is never closed.", 0.6) for m in unclosed)
+        reopener_blamed = blame_open and unclosed[0].pos == para.start
 
 
 def _marks(para: Span) -> list[Mark]:
@@ -86,13 +133,14 @@ def _opens_with_quote(para: Span) -> bool:
     return para.text[:1] in OPEN or para.text[:1] == '"'
 
 
-def _unbalanced(doc: Document, marks: list[Mark], *, first: bool, following: Span | None) -> Iterator[Finding]:
-    """Pair the marks of one paragraph (nesting allowed) and yield the unpaired ones.
+def _pair(doc: Document, marks: list[Mark], *, first: bool) -> tuple[list[tuple[int, str, float]], list[Mark]]:
+    """Pair the marks of one paragraph (nesting allowed): the blamed closing marks, and the
+    opening marks left unclosed.
 
-    Where the text around the paragraph cannot be seen, nothing is blamed: a closing mark in
-    the first paragraph may end a quotation opened before the excerpt, and an opening mark in
-    the last may run on past it.
+    A closing mark in the first paragraph may end a quotation opened before the excerpt, so a
+    lone one there is not blamed.
     """
+    blamed: list[tuple[int, str, float]] = []
     stack: list[Mark] = []
     last_pair: tuple[Mark, Mark] | None = None
     for mark in marks:
@@ -101,27 +149,18 @@ def _unbalanced(doc: Document, marks: list[Mark], *, first: bool, following: Spa
         elif stack:
             last_pair = (stack.pop(), mark)
         elif last_pair is not None and not _has_attribution(doc, last_pair[1].pos, mark.pos):
-            yield _finding(
-                doc,
-                last_pair[1],
-                "This closing quotation mark ends the quotation early: a second closing mark follows with no new opening.",
-                0.8,
-            )
+            message = "This closing quotation mark ends the quotation early: a second closing mark follows with no new opening."
+            blamed.append((last_pair[1].pos, message, 0.8))
             last_pair = (last_pair[0], mark)
         elif not first:
-            yield _finding(doc, mark, "This closing quotation mark has no opening mark.", 0.7)
-    if stack and following is not None and not _opens_with_quote(following):
-        yield _finding(doc, stack[0], "This opening quotation mark is never closed.", 0.6)
+            blamed.append((mark.pos, "This closing quotation mark has no opening mark.", 0.7))
+    return blamed, stack
 
 
 def _has_attribution(doc: Document, start: int, end: int) -> bool:
     """Whether an attribution verb lies between two offsets."""
     verbs = load_set("attribution-verbs.txt")
     return any(w.casefold() in verbs for w in WORD_RE.findall(doc.text, start, end))
-
-
-def _finding(doc: Document, mark: Mark, message: str, confidence: float) -> Finding:
-    return RULE.finding(mark.pos, mark.pos + 1, message, [""], confidence)
 
 
 RULE = Rule(
@@ -136,6 +175,7 @@ RULE = Rule(
         "Waltz said that “Europeans must own this conflict.” Trump intends to end it. And it is theirs.”",
         "The talks ended on Friday.\nThe minister said the plan was ready.” Talks continue.",
         "“We will win, the coach said after the match.\nThe team flew home on Sunday.",
+        "He said “a “b “c that the plan was ready.\nThe end.",
         'The mayor called the vote "a disgrace.\nCouncillors left the chamber.',
     ),
     examples_pass=(

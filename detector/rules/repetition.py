@@ -2,7 +2,7 @@
 
 **What it catches.** "Pete Hegseth Will will become", "in the in the", and a repetition across
 a spurious sentence break, "the Pentagon said. said before". Runs of any length
-("church church church") are one finding.
+("church church church", "said. said. said.") are one finding.
 
 **Why it happens in MT.** Neural decoders repeat a token when attention lingers on one source
 word, and round trips through languages that put the verb last duplicate the verb at the
@@ -12,7 +12,10 @@ boundary where the sentence was re-ordered.
 
 **False positives.** Legitimate doubles ("had had", "that that", "Bora Bora", "Duran Duran")
 are listed in ``wordlists/legit-doubles.txt``; identical short capitalized rare words are read as
-names ("Li Li", "Dong Dong"; but "Hegseth Hegseth" is flagged); numbers are ignored. A capitalized name-word before its lower-case double ("Will
+names ("Li Li", "Dong Dong"; but "Hegseth Hegseth" is flagged), as are short identical
+capitalized words after a title or a given name ("Mr. Kim Kim", "the band Talk Talk",
+``wordlists/name-titles.txt``); a repetition right after a chant or a cry ("they chanted USA USA",
+``wordlists/chant-cues.txt``) is intended; numbers are ignored. A capitalized name-word before its lower-case double ("Will
 will", "May may") is a repetition only if it cannot be a name: it is not sentence-initial, does
 not follow a given name, title or month context ("Theresa May may", "Mrs May may", "due in May
 may"), and is not used as a name elsewhere in the document. Free relatives ("What he did did
@@ -75,7 +78,9 @@ def _repetition_at(
         second = words[i + n : i + 2 * n]
         gap = doc.text[first[-1].end : second[0].start]
         across_break = not gap.isspace()
-        if copies == 2 and not across_break and _legitimate(doc, words, i, n, sentence_starts, names_in_use):
+        if not across_break and (
+            _chanted(words, i) or copies == 2 and _legitimate(doc, words, i, n, sentence_starts, names_in_use)
+        ):
             return None
         start, end = first[0].start, last[-1].end
         keep = first if first[0].start in sentence_starts else last
@@ -103,7 +108,7 @@ def _count_copies(doc: Document, words: Sequence[Token], folded: Sequence[str], 
         gap = doc.text[words[j - 1].end : chunk[0].start]
         if folded[j : j + n] != unit or not _tight(doc, chunk):
             break
-        if not (gap.isspace() or (copies == 1 and _spurious_break(gap, chunk[0]))):
+        if not (gap.isspace() or _spurious_break(gap, chunk[0])):
             break
         copies += 1
         j += n
@@ -137,8 +142,8 @@ def _legitimate(
     a, b = words[i].text, words[i + 1].text
     if f"{a} {b}".casefold() in load_set("legit-doubles.txt"):
         return True
-    if a == b and a[0].isupper() and len(a) <= MAX_NAME_SYLLABLE and zipf_frequency(a, "en") < RARE_ZIPF:
-        return True  # reduplicated names: "Bora Bora", "Li Li", "Dong Dong"
+    if a == b and a.istitle() and len(a) <= MAX_NAME_SYLLABLE and (zipf_frequency(a, "en") < RARE_ZIPF or _after_title(doc, words[i])):
+        return True  # reduplicated names: "Bora Bora", "Li Li", "Mr. Kim Kim", "the band Talk Talk"
     if a[0].isupper() and b[0].islower() and a.casefold() in load_set("name-words.txt"):
         return _could_be_name(doc, words[i], sentence_starts, names_in_use)
     return False
@@ -148,9 +153,24 @@ def _could_be_name(doc: Document, word: Token, sentence_starts: set[int], names_
     """Whether a capitalized name-word ("Will", "May") reads as a person's name here."""
     if word.start in sentence_starts or word.text in names_in_use:
         return True
+    return _after_title(doc, word) or _previous_word(doc, word).casefold() in load_set("name-preceders.txt")
+
+
+def _after_title(doc: Document, word: Token) -> bool:
+    """Whether ``word`` follows a given name or a title ("Mr. Kim", "the band Talk")."""
+    previous = _previous_word(doc, word)
+    return previous in load_set("given-names.txt", casefold=False) or previous.casefold() in load_set("name-titles.txt")
+
+
+def _previous_word(doc: Document, word: Token) -> str:
     before = doc.text[max(0, word.start - 60) : word.start].rstrip().rsplit(maxsplit=1)
-    previous = before[-1].rstrip(".,") if before else ""
-    return previous in load_set("given-names.txt", casefold=False) or previous.casefold() in load_set("name-preceders.txt")
+    return before[-1].rstrip(".,") if before else ""
+
+
+def _chanted(words: Sequence[Token], i: int) -> bool:
+    """Whether a chant or cry ("chanted", "cries of") comes among the six words before ``words[i]``."""
+    cues = load_set("chant-cues.txt")
+    return any(w.text.casefold() in cues for w in words[max(0, i - FREE_RELATIVE_WINDOW) : i])
 
 
 def _capitalized_uses(doc: Document, sentence_starts: set[int]) -> set[str]:
@@ -197,5 +217,8 @@ RULE = Rule(
         "What he did did little to calm the markets.",
         "Whoever wins wins the right to host the final.",
         "Lang Lang played to a full house.",
+        "He still loves the band Talk Talk.",
+        "The crowd chanted “USA USA” as the team left.",
+        "Mr. Kim Kim met the delegation.",
     ),
 )

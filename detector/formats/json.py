@@ -1,0 +1,39 @@
+"""``--format json``: all results as one JSON document (schema version 1).
+
+::
+
+    {"version": 1,
+     "files": [{"path": "article.txt",
+                "findings": [{"rule": "MT101", "name": "repeated-word", "category": "duplication",
+                              "severity": "error", "start": 37, "end": 46, "line": 1, "column": 38,
+                              "end_line": 1, "end_column": 47, "text": "Will will", "message": "...",
+                              "replacements": ["will"], "confidence": 0.9, "source": "rule",
+                              "safe": true}]}],
+     "errors": [{"path": "bad.txt", "message": "..."}]}
+
+``start``/``end`` are code-point offsets into the decoded text (without a byte-order mark);
+``line``/``column`` are 1-based; ``replacements[0]`` is the fix ("" deletes the span); ``safe``
+says whether the fix may be applied without review (rules: true; the model's suggestions: false). Field
+names are stable within a version; fields may be added (``end_line``/``end_column`` were).
+"""
+
+from __future__ import annotations
+
+import json
+
+from detector.formats.common import FileResult, finding_dict
+
+SCHEMA_VERSION = 1
+
+
+def render(results: list[FileResult], *, color: bool = False) -> str:
+    payload = {
+        "version": SCHEMA_VERSION,
+        "files": [
+            {"path": r.path, "findings": [finding_dict(r.report, f) for f in r.report.findings]}
+            for r in results
+            if r.report is not None
+        ],
+        "errors": [{"path": r.path, "message": r.error} for r in results if r.error is not None],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
