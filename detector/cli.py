@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from detector import __version__, lint
+from detector.api import fix
 from detector.batch import cli as batch_cli
 from detector.findings import Rule
 from detector.formats import FORMATS
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
     mode.add_argument("--write", action="store_true", help="rewrite the file, keeping its mode, owner, hard links and BOM")
     p.add_argument("--force", action="store_true", help="with --write: rewrite a read-only file too")
+    p.add_argument("--unsafe-fixes", action="store_true", help="also apply the learned detector's suggested rewrites (MT201) above their confidence threshold")
     lint.add_input_options(p)
     p.set_defaults(run=run_fix)
 
@@ -217,8 +219,10 @@ def run_fix(args: argparse.Namespace) -> int:
     except InputError as e:
         print(f"mtlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    _rules(args)
+    rules = _rules(args)
     fixed = lint.fix_text(source.text, args.paths, args)
+    if args.unsafe_fixes:
+        fixed = fix(fixed, rules, unsafe=True)
     if args.write:
         if fixed != source.text:
             try:
