@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +11,8 @@ from detector.document import Document
 from detector.findings import Finding, Rule
 from detector.fixes import apply_fixes, resolve, settle
 from detector.rules import select
+
+MAX_UNSAFE_PASSES = 5
 
 if TYPE_CHECKING:
     from detector.learned.detector import Detector
@@ -68,11 +70,29 @@ def check(
     return Report(text, findings, doc, settled.accepted, settled.text)
 
 
-def fix(text: str, rules: Sequence[Rule] | None = None) -> str:
+def fix(
+    text: str, rules: Sequence[Rule] | None = None, *, unsafe: bool = False, model: Detector | bool | str | Path = True, corrector: object = None
+) -> str:
     """The text with every fix :func:`check` reports applied.
 
     The fix contract: every character ``fix`` changes lies inside a span ``check`` reports on
     the same text, and ``fix(fix(t)) == fix(t)``: fixes that fixing exposes are reported by
     ``check`` as chained findings and applied too (see :mod:`detector.fixes`).
+    With ``unsafe``, the learned detector (``model``) also runs on the fixed text and the
+    suggestions for its MT201 findings that reach the corrector's confidence threshold are applied
+    (``corrector``: default, SmolLM2), repeated until nothing changes (at most a few passes).
     """
-    return check(text, rules).fixed_text
+    text = check(text, rules).fixed_text
+    if not unsafe:
+        return text
+    from detector.corrections.fixes import default_corrector, unsafe_fixes
+
+    for _ in range(MAX_UNSAFE_PASSES):
+        report = check(text, rules, model=model)
+        suggested = unsafe_fixes(report.document, report.findings, corrector or default_corrector())
+        chosen = resolve(replace(f, safe=True) for f in suggested)  # unsafe, but asked for
+        fixed = check(apply_fixes(text, chosen), rules).fixed_text
+        if fixed == text:
+            break
+        text = fixed
+    return text

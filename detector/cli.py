@@ -1,7 +1,8 @@
 """The ``mtlint`` command line.
 
-Exit codes: 0 no findings, 1 findings, 2 usage or input error (an input error wins), 3 internal
-error (a bug: one line on stderr saying so, the traceback with ``--debug``).
+Exit codes: 0 no findings, 1 findings, 2 usage or input error (an input error wins), 3 some
+records failed (``mtlint score`` only), 4 internal error (a bug: one line on stderr saying so, the
+traceback with ``--debug``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from detector import __version__, lint
+from detector.api import fix
+from detector.batch import cli as batch_cli
 from detector.findings import Rule
 from detector.formats import FORMATS
 from detector.learned import DEFAULT_TIER, TIERS
 from detector.rules import RULES, select
+from detector.server import cli as serve_cli
 from detector.textio import (
     DEFAULT_MAX_BYTES,
     STDIN,
@@ -30,7 +34,7 @@ from detector.textio import (
     read_source,
 )
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 3
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL = 0, 1, 2, 4
 REPORT_BUGS = "please report it (the command, the input and the --debug output) on the mtlint issue tracker"
 
 
@@ -119,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--diff", action="store_true", help="print a unified diff instead of the text")
     mode.add_argument("--write", action="store_true", help="rewrite the file, keeping its mode, owner, hard links and BOM")
     p.add_argument("--force", action="store_true", help="with --write: rewrite a read-only file too")
+    p.add_argument("--unsafe-fixes", action="store_true", help="also apply the learned detector's suggested rewrites (MT201) above their confidence threshold")
     lint.add_input_options(p)
     p.set_defaults(run=run_fix)
 
@@ -144,6 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rules", help="list the rules")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.set_defaults(run=run_rules)
+    serve_cli.register(sub)
+    batch_cli.register(sub)
     return parser
 
 
@@ -212,8 +219,10 @@ def run_fix(args: argparse.Namespace) -> int:
     except InputError as e:
         print(f"mtlint: error: {e}", file=sys.stderr)
         return EXIT_ERROR
-    _rules(args)
+    rules = _rules(args)
     fixed = lint.fix_text(source.text, args.paths, args)
+    if args.unsafe_fixes:
+        fixed = fix(fixed, rules, unsafe=True)
     if args.write:
         if fixed != source.text:
             try:

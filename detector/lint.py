@@ -175,10 +175,13 @@ def report(text: str, findings: list[Finding], doc: Document) -> Report:
 def fix_text(text: str, path: str, args: argparse.Namespace) -> str:
     """``mtlint fix`` for one input: rule fixes on its prose, applied until none is left."""
     name = args.stdin_filename if path == STDIN and args.stdin_filename else path
-    values = Settings(args).for_file(name)
-    fmt = format_for(name, args.input_format)
+    return fix_source(text, Settings(args).for_file(name), format_for(name, args.input_format))
+
+
+def fix_source(text: str, values: dict[str, config.Setting], input_format: str) -> str:
+    """Rule fixes on the prose of one decoded input, applied until none is left."""
     seen = {text}
-    while (fixed := check_source(text, values, fmt).fixed_text) not in seen:
+    while (fixed := check_source(text, values, input_format).fixed_text) not in seen:
         seen.add(fixed)
         text = fixed
     return text

@@ -10,6 +10,13 @@ load time shown apart). A second table times ``check`` and ``fix`` (rules) on te
 and 16 MB with one finding every four lines, to show both are linear and ``fix`` costs about
 what ``check`` does. Peers (harper-py, proselint) are skipped with a note when not installed
 (`pip install -e '.[peers]'`).
+
+A third table runs ``mtlint score`` (JSONL, one document a record) on the same documents for
+each tier at ``--jobs 1`` and ``--jobs 2``: records/s, sentences/s (model loading excluded),
+peak memory per worker, and the ratio to harper-py and proselint from the first table.
+``model-alone`` is the learned detector's own batched ``probabilities`` on every sentence (no
+rules, no documents, no I/O): the ceiling the model tiers' throughput is compared with. ``--score-docs N``
+limits the model tiers to the first N documents (the rules tier always gets all of them).
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -113,6 +121,34 @@ def scaling_worker(megabytes: int) -> None:
     print(json.dumps({"megabytes": megabytes, "findings": findings, "check_s": check_s, "fix_s": fix_s, "peak_mb": peak_mb}))
 
 
+def forward_worker(news: Path, limit: int | None) -> None:
+    """Time the learned detector alone (its sources and combiner) over every sentence, batched."""
+    from detector import learned
+
+    model = learned.load("fast")
+    docs = [json.loads(line)["sentences"] for line in (news / "documents.jsonl").open(encoding="utf-8")]
+    sentences = [s for d in (docs[:limit] if limit else docs) for s in d]
+    t0 = time.perf_counter()
+    model.probabilities(sentences)
+    seconds = time.perf_counter() - t0
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"sentences": len(sentences), "seconds": seconds, "peak_mb": peak_mb}))
+
+
+def score_run(news: Path, limit: int | None, tier: str, jobs: int) -> dict | None:
+    """``mtlint score`` on the documents as JSONL records; its ``--summary``."""
+    texts, _ = load_documents(news, limit)
+    with tempfile.TemporaryDirectory() as tmp:
+        src, summary = Path(tmp) / "docs.jsonl", Path(tmp) / "summary.json"
+        src.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
+        cmd = [sys.executable, "-m", "detector.cli", "score", "-q", "--model", tier, "--jobs", str(jobs), str(src), "-o", str(Path(tmp) / "out.jsonl"), "--summary", str(summary)]
+        done = subprocess.run(cmd, capture_output=True, text=True, cwd=Path(__file__).resolve().parents[1])
+        if done.returncode != 0:
+            print(f"  (score {tier} --jobs {jobs} failed: {done.stderr.strip()[-300:]})")
+            return None
+        return json.loads(summary.read_text(encoding="utf-8"))
+
+
 def run_child(*args: str) -> dict | None:
     done = subprocess.run([sys.executable, __file__, *args], capture_output=True, text=True)
     if done.returncode != 0:
@@ -121,7 +157,7 @@ def run_child(*args: str) -> dict | None:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def peers_table(args: argparse.Namespace, limit: str) -> None:
+def peers_table(args: argparse.Namespace, limit: str) -> list[dict]:
     """Sentences per second and peak memory of every tool on the news documents."""
     rows = [r for tool in TOOLS if (r := run_child("--worker", tool, "--news", str(args.news), "--docs", limit, "--repeat", str(args.repeat)))]
     base = next((r for r in rows if r["tool"] == "mtlint-rules"), None)
@@ -131,6 +167,7 @@ def peers_table(args: argparse.Namespace, limit: str) -> None:
         ratio = rate / (base["sentences"] / base["seconds"]) if base else float("nan")
         print(f"{r['tool']:<14} {rate:>12,.0f} {ratio:>9.2f}x {r['peak_mb']:>9.0f} {r['load_s']:>7.2f}")
     print(f"({rows[0]['sentences'] if rows else 0} sentences, best of {args.repeat})")
+    return rows
 
 
 def main() -> None:
@@ -141,18 +178,43 @@ def main() -> None:
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--scaling", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--scaling-only", action="store_true", help="only the check/fix table at 1, 4 and 16 MB")
+    parser.add_argument("--forward", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--score-docs", type=int, default=None, help="mtlint score model tiers: only the first N documents")
+    parser.add_argument("--no-score", action="store_true", help="skip the mtlint score table")
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker, args.news, args.docs, args.repeat)
     if args.scaling:
         return scaling_worker(args.scaling)
-    if not args.scaling_only:
-        peers_table(args, str(args.docs or 0))
+    if args.forward:
+        return forward_worker(args.news, args.docs)
+    rows = [] if args.scaling_only else peers_table(args, str(args.docs or 0))
     print(f"\n{'text':<8} {'findings':>9} {'check s':>8} {'fix s':>8} {'fix/check':>10} {'peak MB':>8}")
     for mb in (1, 4, 16):
         if r := run_child("--scaling", str(mb)):
             ratio = r["fix_s"] / r["check_s"]
             print(f"{str(mb) + ' MB':<8} {r['findings']:>9,} {r['check_s']:>8.2f} {r['fix_s']:>8.2f} {ratio:>9.2f}x {r['peak_mb']:>8.0f}")
+
+    if not (args.no_score or args.scaling_only):
+        score_table(args, rows)
+
+
+def score_table(args: argparse.Namespace, rows: list[dict]) -> None:
+    """``mtlint score`` per tier and --jobs, with ratios to the peers measured above."""
+    peers = {r["tool"]: r["sentences"] / r["seconds"] for r in rows if r["tool"] in ("harper", "proselint")}
+    model_limit = args.score_docs or args.docs
+    print(f"\n{'mtlint score':<22} {'records/s':>10} {'sentences/s':>12} {'MB/worker':>10} {'vs harper':>10} {'vs proselint':>13}")
+    for tier in ("rules", "fast", "full"):
+        for jobs in (1, 2):
+            s = score_run(args.news, args.docs if tier == "rules" else model_limit, tier, jobs)
+            if s is None:
+                continue
+            rate = s["sentences_per_s"] or 0.0
+            ratios = [f"{rate / peers[p]:.2f}x" if p in peers else "-" for p in ("harper", "proselint")]
+            label = f"{tier} --jobs {jobs}"
+            print(f"{label:<22} {s['records_per_s'] or 0:>10,.1f} {rate:>12,.1f} {s['peak_worker_mb']:>10.0f} {ratios[0]:>10} {ratios[1]:>13}  ({s['sentences']:,} sentences)")
+    if f := run_child("--forward", "--news", str(args.news), "--docs", str(model_limit or 0)):
+        print(f"{'model-alone':<22} {'':>10} {f['sentences'] / f['seconds']:>12,.1f} {f['peak_mb']:>10.0f}  ({f['sentences']:,} sentences, batched, 1 process)")
 
 
 if __name__ == "__main__":

@@ -43,10 +43,10 @@ def test_an_internal_error_exits_three_with_one_line(tmp_path, capsys, monkeypat
 
     monkeypatch.setattr("detector.lint.check", crash)
     code, out, err = run(capsys, "check", "--no-model", str(path))
-    assert (code, out) == (3, "")
+    assert (code, out) == (4, "")
     assert err.count("\n") == 1 and "internal error" in err and "Traceback" not in err
     code, _, err = run(capsys, "check", "--no-model", "--debug", str(path))
-    assert code == 3 and "Traceback" in err
+    assert code == 4 and "Traceback" in err
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "cp1252"])

@@ -7,6 +7,7 @@ import base64
 import json
 import subprocess
 import sys
+from contextlib import contextmanager
 
 import pytest
 
@@ -20,10 +21,10 @@ ARTIFACTS = ROOT / "build" / "test-artifacts"
 pytestmark = pytest.mark.skipif(chromium() is None, reason="Chromium is not installed (.ci/run installs Debian's chromium package)")
 
 
-@pytest.fixture(scope="module")
-def page(tmp_path_factory):
-    report = tmp_path_factory.mktemp("report") / "seed-report.html"
-    done = subprocess.run([sys.executable, "-m", "detector.cli", "check", "--no-model", "--format", "html", str(SEED)], capture_output=True, cwd=ROOT)
+@contextmanager
+def open_report(source, report):
+    """The ``--format html`` report of ``source`` (rules only) open in headless Chromium."""
+    done = subprocess.run([sys.executable, "-m", "detector.cli", "check", "--no-model", "--format", "html", str(source)], capture_output=True, cwd=ROOT)
     assert done.returncode == 1, done.stderr
     report.write_bytes(done.stdout)
     browser = Browser(chromium())
@@ -48,6 +49,19 @@ def page(tmp_path_factory):
         yield browser, session, js, key, report
     finally:
         browser.close()
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    with open_report(SEED, tmp_path_factory.mktemp("report") / "seed-report.html") as opened:
+        yield opened
+
+
+def test_offsets_past_astral_characters_highlight_the_right_text(tmp_path) -> None:
+    source = tmp_path / "emoji.txt"
+    source.write_text("Fans 😀🎉 cheered. He said said it twice.\n", encoding="utf-8")
+    with open_report(source, tmp_path / "emoji.html") as (_, _, js, _, _):
+        assert js("Array.from(document.querySelectorAll('mark')).map(m => m.textContent)") == ["said said"]
 
 
 def test_every_finding_is_highlighted(page, seed_text) -> None:

@@ -1,0 +1,8 @@
+"""``mtlint serve``: the HTTP API and editor page, with the model loaded once per process.
+
+One module per concern: ``cli`` (the subcommand), ``settings`` (limits and options),
+``engine`` (detector calls, model loading), ``batcher`` (one model worker thread gathering
+concurrent requests' sentences into one batch), ``guard`` (auth, concurrency, body limits),
+``metrics`` and ``accesslog`` (observability), ``records`` (score records), ``app`` (routes).
+The editor page and the OpenAPI description are data files beside them.
+"""
