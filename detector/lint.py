@@ -26,7 +26,7 @@ from detector import config, suppress
 from detector.api import Report, apply_fixes, check
 from detector.fixes import resolve
 from detector.document import Document
-from detector.findings import Finding
+from detector.findings import Finding, Rule
 from detector.formats import FORMATS, FileResult, escape
 from detector.markup import INPUT_FORMATS, extract, format_for, structure
 from detector.rules import select
@@ -112,6 +112,14 @@ class Settings:
         return values
 
 
+def chosen_rules(values: dict[str, config.Setting]) -> list[Rule]:
+    """The rules ``select``/``ignore`` choose, or a LintError naming the bad entry."""
+    try:
+        return select(values["select"].value, values["ignore"].value)
+    except ValueError as e:
+        raise LintError(str(e)) from None
+
+
 def check_source(text: str, values: dict[str, config.Setting], input_format: str, model: Any = None, *, unused: bool = False) -> Report:
     """Check one decoded input: prose only, findings mapped into ``text``, severities and suppressions applied."""
     if input_format == "text":
@@ -119,10 +127,7 @@ def check_source(text: str, values: dict[str, config.Setting], input_format: str
     else:
         prose, comments = extract(text, input_format)
         directives = suppress.comment_directives(text, comments)
-    try:
-        rules = select(values["select"].value, values["ignore"].value)
-    except ValueError as e:
-        raise LintError(str(e)) from None
+    rules = chosen_rules(values)
     inner = check(prose.text, rules, model=model or False, accepted=values["accept"].value, boilerplate=values["boilerplate"].value)
     identity = prose.text == text and len(prose.pieces) <= 1
     doc = inner.document if identity else Document(text)
@@ -231,7 +236,8 @@ def _check_path(path: str, walked: bool, settings: Settings, load_model: ModelLo
         values = settings.for_file(name)
         source = read_source(path, args.encoding, args.max_bytes)
         fmt = format_for(name, args.input_format)
-        model = load_model(values["model"].value) if source.text.strip() else None
+        needed = source.text.strip() and any(r.needs_model for r in chosen_rules(values))
+        model = load_model(values["model"].value) if needed else None  # --select MT1 never loads torch
         result = check_source(source.text, values, fmt, model, unused=args.report_unused_suppressions)
         if args.changed_lines:
             result = _only_changed(result, path, args.since)

@@ -332,6 +332,7 @@ def test_rules_scorer_chunk_equals_check_on_the_seed(seed_text_module) -> None:
 
 def test_model_tier_batched_scores_equal_unbatched_check(seed_text_module) -> None:
     """Batching across records changes float32 padding only: scores agree to 1e-5."""
+    pytest.importorskip("torch")
     texts = seed_text_module.splitlines()[:6] + ["The council approved the budget on Tuesday.", "Of the with meeting minister went he."]
     spec = Spec("fast", sentences=True)
     batched = Scorer(spec).score_chunk(texts + texts[:2])

@@ -142,6 +142,7 @@ def test_front_matter_is_not_prose() -> None:
 
 
 def test_model_findings_map_into_markup_too(seed_text: str) -> None:
+    pytest.importorskip("torch")
     from detector import learned
 
     # The fast tier: this tests the offset mapping, and the full tier also flags a sentence only the
