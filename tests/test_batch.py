@@ -265,7 +265,11 @@ def test_resume_after_sigkill_is_byte_identical(tmp_path) -> None:
     kills = 0
     proc = subprocess.Popen(_score_cmd(src, out), cwd=ROOT, start_new_session=True)
     for _ in range(30):
-        time.sleep(rng.uniform(0.3, 1.5))
+        # kill at a random moment after the run has committed new work, however fast the machine
+        committed = ckpt_path.read_bytes() if ckpt_path.exists() else b""
+        while proc.poll() is None and (ckpt_path.read_bytes() if ckpt_path.exists() else b"") == committed:
+            time.sleep(0.01)
+        time.sleep(rng.uniform(0.0, 0.1))
         if proc.poll() is not None:
             break
         os.killpg(proc.pid, signal.SIGKILL)
