@@ -30,18 +30,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from detector.learned import DEFAULT_TIER, TIERS
 from detector.rules import select as select_rules
 
 CONFIG_NAMES = (".mtlint.toml", "pyproject.toml")
 SEVERITIES = ("error", "warning", "info")
 FAIL_ON = ("error", "warning", "info", "never")
-TIERS = ("full", "fast", "rules")
 PER_FILE_KEYS = ("select", "ignore", "severity", "accept", "boilerplate")
 DEFAULTS: dict[str, Any] = {
     "select": None,
     "ignore": [],
     "severity": {},
-    "model": "full",
+    "model": DEFAULT_TIER,
     "threshold": None,
     "fail-on": "info",
     "accept": [],

@@ -9,6 +9,7 @@ import pytest
 
 from detector import lint
 from detector.cli import build_parser, main
+from detector.learned import DEFAULT_TIER
 from detector.learned.detector import Flag
 
 
@@ -127,7 +128,7 @@ def test_model_tier_and_threshold(tmp_path, capsys) -> None:
         return None if tier == "rules" else _FakeModel(0.7)
 
     assert _lint(tmp_path, [str(path)], loader) == 1
-    assert asked == ["full"]
+    assert asked == [DEFAULT_TIER]
     assert json.loads(capsys.readouterr().out)["files"][0]["findings"][0]["rule"] == "MT201"
     (tmp_path / ".mtlint.toml").write_text("threshold = 0.8\n")
     assert _lint(tmp_path, [str(path)], loader) == 0
@@ -180,7 +181,7 @@ def test_config_command_shows_merged_values_and_origins(tmp_path, capsys) -> Non
     assert code == 0
     assert f'select = ["MT1"]  # {cfg}:1' in out
     assert f'fail-on = "warning"  # {cfg}:3' in out
-    assert "model = \"full\"  # default" in out
+    assert f"model = \"{DEFAULT_TIER}\"  # default" in out
     assert f'ignore = ["MT105"]  # {cfg}:5' in out
     payload = json.loads(run(capsys, "config", "--format", "json", str(tmp_path / "x.md"))[1])
     assert payload["settings"]["ignore"] == {"value": ["MT105"], "origin": f"{cfg}:5"}
