@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from detector.corrections.edits import Edit, words  # noqa: E402
-from detector.corrections.guards import violation, word_distance  # noqa: E402
+from detector.corrections.guards import violation  # noqa: E402
+from detector.distance import levenshtein  # noqa: E402
 from detector.corrections.search import Scored, SearchConfig, rank, scored_candidates, unigram_change  # noqa: E402
 from detector.training.data import load_corpus  # noqa: E402
 
@@ -117,7 +118,7 @@ def metrics(rows: list[dict], config: SearchConfig) -> dict:
         g, c, o = ([w.text for w in words(x)] for x in (r["text"], r["clean"], out))
         changed += out != r["text"]
         exact += " ".join(o) == " ".join(c) and out != r["text"]
-        d0, d1 = word_distance(g, c), word_distance(o, c)
+        d0, d1 = levenshtein(g, c), levenshtein(o, c)
         closer += d1 < d0
         worse += d1 > d0
         gold, hyp = _edits(g, c), _edits(g, o)

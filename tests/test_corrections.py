@@ -7,7 +7,8 @@ import pytest
 
 from detector.corrections import SearchConfig, suggest
 from detector.corrections.candidates import GENERATORS, Target, candidates, nouns_after_numbers
-from detector.corrections.guards import violation, word_distance
+from detector.corrections.guards import violation
+from detector.distance import levenshtein
 from detector.corrections.tables import alternatives
 
 
@@ -124,7 +125,7 @@ def test_guards_allow_function_word_edits_and_bound_the_edit() -> None:
     assert violation("Headline Blames Error On Website Crash", "Headline Blames Error For Website Crash") is None
     assert violation("a b c d e f g h i j", "a b c d e f") is None  # 4 of 10 words may change
     assert violation("a b c d e f g h i j", "a b c d e") == "edits 5 of 10 words"
-    assert word_distance("a b c".split(), "a c d".split()) == 2
+    assert levenshtein("a b c".split(), "a c d".split()) == 2
 
 
 class StubScorer:

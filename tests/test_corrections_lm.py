@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("torch")
-smollm = pytest.importorskip("detector.learned.smollm")
-try:
-    smollm.gguf_path()
-except smollm.LMUnavailable as e:  # pragma: no cover - the test environment installs it
-    pytest.skip(str(e), allow_module_level=True)
+from .conftest import require_lm  # noqa: E402
+
+smollm = require_lm()
 
 from detector.corrections import suggest  # noqa: E402
 from detector.corrections.guards import violation  # noqa: E402

@@ -8,12 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("torch")
-smollm = pytest.importorskip("detector.learned.smollm")
-try:
-    smollm.gguf_path()
-except smollm.LMUnavailable as e:  # pragma: no cover - the test environment installs it
-    pytest.skip(str(e), allow_module_level=True)
+from .conftest import require_lm  # noqa: E402
+
+smollm = require_lm()
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from functools import cache
 from detector.corrections.edits import Word, words, zipf
 from detector.corrections.tables import closed_class, rows
 from detector.resources import load_set
+from detector.distance import levenshtein
 
 MAX_EDITED_WORDS = 4  # word-level edit distance between a sentence and a suggestion
 MAX_EDITED_SHARE = 0.4  # ... and at most this share of the sentence's words
@@ -59,15 +60,6 @@ def _meaning(sentence: str) -> tuple[Counter, Counter, Counter]:
     )
 
 
-def word_distance(a: Sequence[str], b: Sequence[str]) -> int:
-    """Levenshtein distance between two word sequences."""
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i]
-        for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1]
 
 
 def violation(original: str, candidate: str) -> str | None:
@@ -79,7 +71,7 @@ def violation(original: str, candidate: str) -> str | None:
     wa, wb = [w.text for w in words(original)], [w.text for w in words(candidate)]
     if len(wb) < len(wa) and any(zipf(w) < RARE_ZIPF for w in Counter(wa) - Counter(wb)):
         return "deletes a rare word"
-    d = word_distance([_norm(w) for w in wa], [_norm(w) for w in wb])
+    d = levenshtein([_norm(w) for w in wa], [_norm(w) for w in wb])
     if d > MAX_EDITED_WORDS or d > MAX_EDITED_SHARE * len(wa) or len(wb) < 3:
         return f"edits {d} of {len(wa)} words"
     return None

@@ -28,6 +28,7 @@ from functools import cache
 from detector.document import Document, Token
 from detector.findings import Finding, Rule
 from detector.resources import load_lines, zipf
+from detector.distance import levenshtein
 
 NAME_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?")
 POSSESSIVE_RE = re.compile(r"(.*?)(['’]s)?")
@@ -91,7 +92,7 @@ def _reference_for(base: str, counts: Counter[str], index: dict[str, set[str]]) 
         and counts[ref] > counts[base]
         and not base.startswith(ref)
         and not _inflected(base, ref)
-        and (ref.startswith(base) or _distance(base, ref) <= (2 if len(ref) >= 6 else 1))
+        and (ref.startswith(base) or levenshtein(base, ref) <= (2 if len(ref) >= 6 else 1))
     }
     if not candidates:
         return None
@@ -109,16 +110,6 @@ def _inflections() -> frozenset[tuple[str, str]]:
     pairs = [tuple(line.split("\t")) if "\t" in line else ("", line) for line in load_lines("surname-inflections.tsv")]
     return frozenset(pairs) | frozenset((b, a) for a, b in pairs)
 
-
-def _distance(a: str, b: str) -> int:
-    """Levenshtein distance between two short strings."""
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def _finding(doc: Document, token: Token, base: str, possessive: str, ref: str, ref_count: int) -> Finding:
