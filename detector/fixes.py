@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from detector.findings import Finding
+from detector.spans import intersects
 
 CHAINED = " (This shows once the fixes next to it are applied.)"
 
@@ -43,7 +44,7 @@ def resolve(findings: Iterable[Finding]) -> list[Finding]:
 
 def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
     """Whether two spans share a character, or are the same span (two insertions at one point)."""
-    return a[0] < b[1] and b[0] < a[1] or a == b
+    return intersects(*a, *b) or a == b
 
 
 def apply_fixes(text: str, findings: Sequence[Finding]) -> str:
