@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -90,7 +90,7 @@ def fix(
     for _ in range(MAX_UNSAFE_PASSES):
         report = check(text, rules, model=model)
         suggested = unsafe_fixes(report.document, report.findings, corrector or default_corrector())
-        chosen = resolve(replace(f, safe=True) for f in suggested)  # unsafe, but asked for
+        chosen = resolve(suggested, unsafe=True)
         fixed = check(apply_fixes(text, chosen), rules).fixed_text
         if fixed == text:
             break

@@ -20,10 +20,11 @@ from detector.spans import intersects
 CHAINED = " (This shows once the fixes next to it are applied.)"
 
 
-def resolve(findings: Iterable[Finding]) -> list[Finding]:
+def resolve(findings: Iterable[Finding], *, unsafe: bool = False) -> list[Finding]:
     """Keep safe, fixable findings that do not overlap a more confident one, sorted by offset.
 
-    Unsafe fixes (a model's suggested rewrite) are shown by ``check`` but never applied.
+    Unsafe fixes (a model's suggested rewrite) are shown by ``check`` but never applied, unless
+    ``unsafe`` (``fix --unsafe-fixes``) asks for them.
 
     Greedy by confidence; each candidate is tested against its two neighbours among the spans
     kept so far (which never overlap, so they are sorted by start and by end).
@@ -31,7 +32,7 @@ def resolve(findings: Iterable[Finding]) -> list[Finding]:
     spans: list[tuple[int, int]] = []
     kept: list[Finding] = []
     for f in sorted(findings, key=lambda f: (-f.confidence, f.start, f.end)):
-        if not f.replacements or not f.safe:
+        if not f.replacements or not (f.safe or unsafe):
             continue
         span = (f.start, f.end)
         i = bisect.bisect_left(spans, span)
