@@ -71,6 +71,25 @@ class Document:
         ]
 
     @cached_property
+    def word_texts(self) -> list[str]:
+        """The text of every word token, in order, without building the tokens (for the rules' prefilters)."""
+        return WORD_RE.findall(self.text)
+
+    @cached_property
+    def word_tokens(self) -> list[Token]:
+        """The word tokens in order (``[t for t in tokens if t.is_word]``, without building the punctuation tokens)."""
+        return [Token(m.start(), m.end(), m.group()) for m in WORD_RE.finditer(self.text)]
+
+    @cached_property
+    def _word_starts(self) -> list[int]:
+        return [t.start for t in self.word_tokens]
+
+    @cached_property
+    def folded_words(self) -> list[str]:
+        """``word_texts`` case-folded."""
+        return list(map(str.casefold, self.word_texts))
+
+    @cached_property
     def tokens(self) -> list[Token]:
         """All tokens of the text in order (words and punctuation characters)."""
         return [Token(m.start(), m.end(), m.group()) for m in TOKEN_RE.finditer(self.text)]
@@ -119,6 +138,10 @@ def split_lines(text: str) -> tuple[list[Span], list[Span]]:
     Every non-blank line is a paragraph, except that a hard-wrapped line (one that does not end
     a sentence, followed directly by a line starting in lower case) continues its paragraph.
     """
+    if "\n" not in text and "\r" not in text:  # one line: what the loop below gives, without it
+        stripped = text.strip()
+        start = len(text) - len(text.lstrip())
+        return ([Span(start, start + len(stripped), stripped)] if stripped else []), []
     paragraphs: list[Span] = []
     breaks: list[Span] = []
     previous_blank = True
@@ -178,7 +201,7 @@ def _may_end_sentence(paragraph: str, m: re.Match[str]) -> bool:
     next_word = WORD_RE.match(paragraph, m.start(1))
     following = next_word.group() if next_word else ""
     opener = following in _openers()
-    if DOTTED_ACRONYM_RE.search(before):
+    if before[-3:-2] == "." and DOTTED_ACRONYM_RE.search(before):  # (a match ends in "X.Y.")
         return opener
     word = WORD_BEFORE_RE.search(before)
     if not word:
@@ -207,7 +230,8 @@ def _abbreviations() -> dict[str, str]:
 
 def words(span: Span, doc: Document) -> list[Token]:
     """The word tokens inside ``span``."""
-    return [t for t in doc.tokens_in(span) if t.is_word]
+    starts = doc._word_starts
+    return doc.word_tokens[bisect.bisect_left(starts, span.start) : bisect.bisect_left(starts, span.end)]
 
 
 __all__ = ["Document", "Sentence", "Span", "Token", "split_lines", "split_sentences", "words"]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from detector import learned
-from detector.api import Report, check, fix
+from detector.api import Report, check
 from detector.document import Document
 from detector.findings import Finding, Rule
 from detector.formats import finding_dict
@@ -174,7 +174,7 @@ class Scorer:
         if self.spec.findings:
             result["findings"] = [finding_dict(report, f) for f in report.findings]
         if self.spec.fix:
-            result["fixed"] = fix(text, self.rules)
+            result["fixed"] = report.fixed_text  # fix(text, self.rules): the model's findings are unsafe, never applied
         return result, len(report.document.sentences)
 
     def score_chunk(self, texts: Sequence[str]) -> list[tuple[dict, int]]:

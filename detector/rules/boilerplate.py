@@ -48,6 +48,8 @@ def check(doc: Document) -> Iterator[Finding]:
             start, end = _line_extent(doc, para)
             yield RULE.finding(start, end, _message(para.text), [""], confidence)
             continue
+        if len(sentences) == 1 and sentences[0].text == para.text:
+            continue  # its one sentence is the paragraph, whose patterns did not match
         for j, sent in enumerate(sentences):
             if _score(sent.text, doc.boilerplate, shape=False):
                 start = sentences[j - 1].end if j else sent.start

@@ -22,7 +22,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 
 from detector.document import Document, Token
@@ -31,7 +31,7 @@ from detector.resources import load_lines, zipf
 from detector.distance import levenshtein
 
 NAME_RE = re.compile(r"[A-Z][a-z]+(?:[A-Z][a-z]+)?")
-POSSESSIVE_RE = re.compile(r"(.*?)(['’]s)?")
+NAME_WORD_RE = re.compile(rf"({NAME_RE.pattern})(['’]s)?")  # a name, and its possessive
 RARE_ZIPF = 1.5
 MIN_REFERENCE_COUNT = 2
 MIN_LENGTH = 4
@@ -39,58 +39,78 @@ MIN_LENGTH = 4
 
 def check(doc: Document) -> Iterator[Finding]:
     """Yield rare capitalized words that are near-variants of a more frequent name."""
-    names = _name_tokens(doc)
+    if not _repeated_name_possible(doc.text):
+        return
+    names = _names(doc.word_texts)
     counts = Counter(base for _, base, _ in names)
-    references = {name for name, c in counts.items() if c >= MIN_REFERENCE_COUNT}
-    index = _variant_index(references)
-    for token, base, possessive in names:
-        ref = None if base in doc.accepted or token.text in doc.accepted else _reference_for(base, counts, index)
-        if ref is not None:
-            yield _finding(doc, token, base, possessive, ref, counts[ref])
+    references = [name for name, c in counts.items() if c >= MIN_REFERENCE_COUNT]
+    if not references:
+        return  # no name written twice: nothing to be a variant of
+    top = max(counts[r] for r in references)
+    refs: dict[str, str | None] = {}  # word -> the reference it is a variant of (once per distinct word)
+    variants = []
+    for i, base, possessive in names:
+        word = doc.word_texts[i]
+        if word not in refs:
+            skip = counts[base] >= top or base in doc.accepted or word in doc.accepted  # no name is more frequent
+            refs[word] = None if skip else _reference_for(base, counts, references)
+        if refs[word] is not None:
+            variants.append((i, base, possessive, refs[word]))
+    tokens = doc.word_tokens if variants else []
+    for i, base, possessive, ref in variants:
+        yield _finding(doc, tokens[i], base, possessive, ref, counts[ref])
 
 
-def _name_tokens(doc: Document) -> list[tuple[Token, str, str]]:
-    """Capitalized words as (token, name without possessive, possessive suffix)."""
+def _repeated_name_possible(text: str) -> bool:
+    """Whether some NAME_RE match of MIN_LENGTH letters occurs twice in ``text``: a scan of the
+    raw text finds every name token's base (and maybe more), so without a repeat no name is a reference."""
+    seen: set[str] = set()
+    for name in NAME_RE.findall(text):
+        if len(name) >= MIN_LENGTH:
+            if name in seen:
+                return True
+            seen.add(name)
+    return False
+
+
+def _names(words: list[str]) -> list[tuple[int, str, str]]:
+    """Capitalized words as (index in ``words``, name without possessive, possessive suffix)."""
     out = []
-    for t in doc.tokens:
-        m = POSSESSIVE_RE.fullmatch(t.text)
-        base, possessive = m.group(1), m.group(2) or ""
-        if len(base) >= MIN_LENGTH and NAME_RE.fullmatch(base):
-            out.append((t, base, possessive))
+    for i, w in [(i, w) for i, w in enumerate(words) if "A" <= w[0] <= "Z"]:  # NAME_RE's first letter
+        m = NAME_WORD_RE.fullmatch(w)
+        if m and len(m.group(1)) >= MIN_LENGTH:
+            out.append((i, m.group(1), m.group(2) or ""))
     return out
 
 
-def _deletions(word: str, depth: int) -> set[str]:
-    """All strings made by deleting up to ``depth`` characters (a symmetric-delete key set)."""
+@lru_cache(maxsize=4096)
+def _deletions(word: str) -> frozenset[str]:
+    """All strings made by deleting up to 1 character (2 from a word of 6 or more): a symmetric-delete key set."""
     keys = {word}
-    for _ in range(depth):
+    for _ in range(2 if len(word) >= 6 else 1):
         keys |= {k[:i] + k[i + 1 :] for k in keys for i in range(len(k))}
-    return keys
+    return frozenset(keys)
 
 
-def _variant_index(references: set[str]) -> dict[str, set[str]]:
-    """Map each deletion key and prefix of a reference name to the names that produce it."""
-    index: dict[str, set[str]] = {}
-    for ref in references:
-        keys = _deletions(ref, 2 if len(ref) >= 6 else 1)
-        keys |= {ref[:n] for n in range(max(MIN_LENGTH, len(ref) - 3), len(ref))}
-        for key in keys:
-            index.setdefault(key, set()).add(ref)
-    return index
+@lru_cache(maxsize=4096)
+def _reference_keys(ref: str) -> frozenset[str]:
+    """A reference name's deletion keys and its prefixes of 4 letters or more, cut by at most 3."""
+    return _deletions(ref) | {ref[:n] for n in range(max(MIN_LENGTH, len(ref) - 3), len(ref))}
 
 
-def _reference_for(base: str, counts: Counter[str], index: dict[str, set[str]]) -> str | None:
-    """The document's name that ``base`` is a rare variant of, if any."""
+def _reference_for(base: str, counts: Counter[str], references: list[str]) -> str | None:
+    """The document's name that ``base`` is a rare variant of, if any: one sharing a key with it."""
     if zipf(base) >= RARE_ZIPF:
         return None
-    candidates = set().union(*(index.get(k, set()) for k in _deletions(base, 2 if len(base) >= 6 else 1)))
+    keys = _deletions(base)
     candidates = {
         ref
-        for ref in candidates
+        for ref in references
         if ref != base
         and ref[0] == base[0]
         and counts[ref] > counts[base]
         and not base.startswith(ref)
+        and not keys.isdisjoint(_reference_keys(ref))
         and not _inflected(base, ref)
         and (ref.startswith(base) or levenshtein(base, ref) <= (2 if len(ref) >= 6 else 1))
     }

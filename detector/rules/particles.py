@@ -47,6 +47,9 @@ def check(doc: Document) -> Iterator[Finding]:
     standalone = particle_table("particles-standalone.txt")
     dangling = particle_table("particles-dangling.txt")
     sentences = doc.sentences
+    may_dangle = _dangling_anywhere().search(doc.text) is not None
+    if len(sentences) < 2 and not may_dangle:
+        return  # a lone particle needs a sentence before it
     for i, sent in enumerate(sentences):
         m = STANDALONE_RE.fullmatch(sent.text)
         if m and m.group(1) in doc.accepted:
@@ -56,7 +59,16 @@ def check(doc: Document) -> Iterator[Finding]:
             if prev is not None:
                 yield _lone(prev, sent, standalone[m.group(1).casefold()])
             continue
-        yield from _dangling(doc, sent, dangling)
+        if may_dangle:
+            yield from _dangling(doc, sent, dangling)
+
+
+@cache
+def _dangling_anywhere() -> re.Pattern[str]:
+    """DANGLING_RE restricted to the listed particles, searched once in the whole text: a
+    sentence has a dangling candidate only if this matches."""
+    listed = "|".join(map(re.escape, sorted(particle_table("particles-dangling.txt"), key=len, reverse=True)))
+    return re.compile(rf"(?<=[^\W\d_])\s+(?:{listed})(?=[,.;:!?])")
 
 
 def _lone(prev: Sentence, sent: Sentence, lang: str) -> Finding:

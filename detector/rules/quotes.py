@@ -24,6 +24,7 @@ either. When a quotation is closed twice, the earlier mark is blamed unless an a
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
@@ -33,6 +34,7 @@ from detector.findings import Finding, Rule
 from detector.resources import load_set
 
 OPEN, CLOSE = "“„«", "”»"
+QUOTE_RE = re.compile('[“„«”»"]')  # OPEN, CLOSE and the straight quote
 BEFORE_OPEN = " \t([{—–-/"
 Role = Literal["open", "close"]
 
@@ -52,6 +54,8 @@ def check(doc: Document) -> Iterator[Finding]:
     is left open), so the marks are re-read with the blamed ones removed until nothing more is
     blamed; every blamed mark is reported at its offset in ``doc.text``.
     """
+    if not QUOTE_RE.search(doc.text):
+        return  # no double quotation mark: nothing to balance
     removed: list[int] = []
     current = doc
     while True:
@@ -108,12 +112,13 @@ def _marks(para: Span) -> list[Mark]:
     marks: list[Mark] = []
     text = para.text
     depth = 0
-    for i, ch in enumerate(text):
+    for m in QUOTE_RE.finditer(text):
+        i, ch = m.start(), m.group()
         if ch in OPEN:
             role: Role = "open"
         elif ch in CLOSE:
             role = "close"
-        elif ch == '"':
+        else:  # a straight quote
             before, after = text[i - 1 : i], text[i + 1 : i + 2]
             if before.isdigit() and not depth:
                 continue  # an inch mark: 5" screen (but "Apollo 13" closes a quote)
@@ -122,8 +127,6 @@ def _marks(para: Span) -> list[Mark]:
                 role = "close" if depth else "open"
             else:
                 role = "open" if opening_side else "close"
-        else:
-            continue
         depth = depth + 1 if role == "open" else max(0, depth - 1)
         marks.append(Mark(para.start + i, role))
     return marks

@@ -25,11 +25,13 @@ little", "Whoever wins wins") are recognized by a wh-word among the six words be
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import cache
+from operator import eq
 
 from wordfreq import zipf_frequency
 
-from detector.document import Document, Token
+from detector.document import Document, Token, words as document_words
 from detector.findings import Finding, Rule
 from detector.resources import load_set
 
@@ -43,20 +45,37 @@ QUESTION_SUBJECTS = frozenset("i you he she it we they the a an this that there 
 
 def check(doc: Document) -> Iterator[Finding]:
     """Yield one finding per run of repeated words or phrases in each paragraph."""
+    if not _tandem_starts(doc.folded_words):
+        return  # no words directly followed by the same words anywhere: nothing to find
     sentence_starts = set(doc.first_word_starts)
-    names_in_use = _capitalized_uses(doc, sentence_starts)
+    names_in_use = cache(lambda: _capitalized_uses(doc, sentence_starts))
     for para in doc.paragraphs:
-        words = [t for t in doc.tokens_in(para) if t.is_word]
+        words = document_words(para, doc)
         folded = [w.text.casefold() for w in words]
         i = 0
-        while i < len(words):
-            found = _repetition_at(doc, words, folded, i, sentence_starts, names_in_use)
-            if found is None:
-                i += 1
+        for start in _tandem_starts(folded):  # a repetition starts only where a tandem does
+            if start < i:
                 continue
-            finding, consumed = found
-            yield finding
-            i += consumed
+            found = _repetition_at(doc, words, folded, start, sentence_starts, names_in_use)
+            if found is not None:
+                finding, consumed = found
+                yield finding
+                i = start + consumed
+
+
+def _tandem_starts(folded: Sequence[str]) -> list[int]:
+    """The indices ``i`` where some 1-4 words are directly followed by the same words."""
+    starts: set[int] = set()
+    if len(set(folded)) == len(folded):
+        return []  # no word occurs twice
+    for n in range(1, MAX_PHRASE + 1):
+        same = bytes(map(eq, folded, folded[n:]))  # same[k]: word k equals word k + n
+        run = b"\x01" * n
+        k = same.find(run)
+        while k != -1:
+            starts.add(k)
+            k = same.find(run, k + 1)
+    return sorted(starts)
 
 
 def _repetition_at(
@@ -65,7 +84,7 @@ def _repetition_at(
     folded: Sequence[str],
     i: int,
     sentence_starts: set[int],
-    names_in_use: set[str],
+    names_in_use: Callable[[], set[str]],
 ) -> tuple[Finding, int] | None:
     """The repetition run starting at word ``i`` and the number of words it covers."""
     for n in range(1, MAX_PHRASE + 1):
@@ -131,7 +150,7 @@ def _legitimate(
     i: int,
     n: int,
     sentence_starts: set[int],
-    names_in_use: set[str],
+    names_in_use: Callable[[], set[str]],
 ) -> bool:
     """Whether a doubled word or phrase at ``words[i]`` is correct English (exceptions, names)."""
     before = [w.text.casefold() for w in words[max(0, i - FREE_RELATIVE_WINDOW) : i]]
@@ -149,9 +168,10 @@ def _legitimate(
     return False
 
 
-def _could_be_name(doc: Document, word: Token, sentence_starts: set[int], names_in_use: set[str]) -> bool:
-    """Whether a capitalized name-word ("Will", "May") reads as a person's name here."""
-    if word.start in sentence_starts or word.text in names_in_use:
+def _could_be_name(doc: Document, word: Token, sentence_starts: set[int], names_in_use: Callable[[], set[str]]) -> bool:
+    """Whether a capitalized name-word ("Will", "May") reads as a person's name here
+    (``names_in_use``: the document's capitalized uses, computed on first need)."""
+    if word.start in sentence_starts or word.text in names_in_use():
         return True
     return _after_title(doc, word) or _previous_word(doc, word).casefold() in load_set("name-preceders.txt")
 
@@ -177,7 +197,7 @@ def _capitalized_uses(doc: Document, sentence_starts: set[int]) -> set[str]:
     """Capitalized words used as names: mid-sentence, or sentence-initial before a non-subject
     ("Will arrived", not "Will they"), and never before their own lower-case double."""
     uses: set[str] = set()
-    tokens = [t for t in doc.tokens if t.is_word]
+    tokens = doc.word_tokens
     for t, nxt in zip(tokens, tokens[1:] + [None]):
         if not t.text[0].isupper() or (nxt is not None and nxt.text == t.text.lower()):
             continue
