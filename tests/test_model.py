@@ -20,7 +20,7 @@ torch = pytest.importorskip("torch", reason="the learned detector needs torch (p
 from detector import learned  # noqa: E402
 from detector.api import check  # noqa: E402
 from detector.learned.bundle import load, save  # noqa: E402
-from detector.learned.sources.minilm import LoRALinear, NetConfig, merge_adapters  # noqa: E402
+from detector.learned.sources.minilm import LoRALinear, NetConfig, for_scoring, merge_adapters  # noqa: E402
 from detector.learned.sources.minilm import build as build_net  # noqa: E402
 from detector.noise import NoiseConfig  # noqa: E402
 from detector.training.data import load_corpus  # noqa: E402
@@ -91,6 +91,20 @@ def test_merged_adapters_compute_the_same_function(offline) -> None:
     assert max((a - b).abs().max() for a, b in zip(before, plain)) > 1e-2  # the adapters matter
     with pytest.raises(ValueError, match="merged"):
         net.trainable_state()
+
+
+def test_int8_scoring_quantizes_the_encoder_and_stays_close(offline) -> None:
+    """``int8`` in the config: the encoder's Linear layers become int8 for scoring, the heads stay fp32."""
+    enc_texts = ["The council met on Tuesday.", "He smash the weapons quickly, said. said"]
+    exact = for_scoring(build_net(NetConfig(lora_rank=4)))
+    quantized = for_scoring(build_net(NetConfig(lora_rank=4, int8=True)))
+    enc = exact.encode(enc_texts)
+    assert not any(type(m) is torch.nn.Linear for m in quantized.bert.modules())
+    assert type(quantized.sentence_head) is torch.nn.Linear
+    assert all(type(m) is torch.nn.Linear for m in exact.bert.modules() if isinstance(m, torch.nn.Linear))
+    with torch.inference_mode():
+        a, b = exact(enc["input_ids"], enc["attention_mask"]), quantized(enc["input_ids"], enc["attention_mask"])
+    assert max(float((x - y).abs().max()) for x, y in zip(a, b)) < 0.5  # close, not equal: int8 rounding
 
 
 def test_shipped_model_scores_the_seed_offline(offline) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import warnings
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -40,6 +41,7 @@ class NetConfig:
     lora_alpha: float = 16.0
     max_length: int = 96
     token_head: bool = True
+    int8: bool = False  # served with the encoder's Linear layers quantized (see ``for_scoring``)
 
 
 class LoRALinear(nn.Module):
@@ -144,6 +146,19 @@ def merge_adapters(net: GarbleNet) -> GarbleNet:
     return net
 
 
+@torch.no_grad()
+def for_scoring(net: GarbleNet) -> GarbleNet:
+    """The network as every front end scores with it: adapters merged and, when the config says
+    ``int8``, the encoder's Linear layers dynamically quantized to int8 (weights per output
+    channel, activations per batch; about twice as fast on CPU). In place."""
+    merge_adapters(net)
+    if net.config.int8:
+        with warnings.catch_warnings():  # torch 2.13 points to torchao for new code; this API is what the pinned torch ships
+            warnings.simplefilter("ignore")
+            torch.ao.quantization.quantize_dynamic(net.bert, {nn.Linear: torch.ao.quantization.per_channel_dynamic_qconfig}, inplace=True)
+    return net
+
+
 def build(config: NetConfig = NetConfig(), state: dict[str, torch.Tensor] | None = None) -> GarbleNet:
     """A network on the packaged base weights, optionally with trained state loaded.
 
@@ -182,7 +197,7 @@ def score(net: GarbleNet, texts: Sequence[str], batch_size: int = 64) -> tuple[n
 
 
 class MiniLMSource:
-    """The fine-tuned encoder as a feature source (adapters folded in for scoring when loaded)."""
+    """The fine-tuned encoder as a feature source (made ready by :func:`for_scoring` when loaded)."""
 
     name = "minilm"
     columns = ("encoder_logit", "token_max")
@@ -214,4 +229,4 @@ class MiniLMSource:
         from safetensors.torch import load_file
 
         config = NetConfig(**json.loads((folder / "config.json").read_text(encoding="utf-8")))
-        return cls(merge_adapters(build(config, load_file(str(folder / "adapter.safetensors")))), folder)
+        return cls(for_scoring(build(config, load_file(str(folder / "adapter.safetensors")))), folder)
