@@ -16,7 +16,12 @@ each tier at ``--jobs 1`` and ``--jobs 2``: records/s, sentences/s (model loadin
 peak memory per worker, and the ratio to harper-py and proselint from the first table.
 ``model-alone`` is the learned detector's own batched ``probabilities`` on every sentence (no
 rules, no documents, no I/O): the ceiling the model tiers' throughput is compared with. ``--score-docs N``
-limits the model tiers to the first N documents (the rules tier always gets all of them).
+limits the model tiers to the first N documents (the rules tier always gets all of them). The
+rules tier also runs on one-sentence records (the first ``--score-sentences`` news sentences,
+one a record: the per-record cost). A last table splits the fast tier's model into stages
+(tokenize, encoder forward, heads, cheap features, and all of ``probabilities``), CPU ms per
+sentence on one thread, as served (int8 encoder when the bundle says so) and with the same
+encoder in fp32.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,9 +141,63 @@ def forward_worker(news: Path, limit: int | None) -> None:
     print(json.dumps({"sentences": len(sentences), "seconds": seconds, "peak_mb": peak_mb}))
 
 
-def score_run(news: Path, limit: int | None, tier: str, jobs: int) -> dict | None:
-    """``mtlint score`` on the documents as JSONL records; its ``--summary``."""
-    texts, _ = load_documents(news, limit)
+def load_sentences(news: Path, limit: int | None) -> list[str]:
+    """The news sentences, one a record (``limit``: the first N)."""
+    sentences = (news / "sentences.txt").read_text(encoding="utf-8").splitlines()
+    return sentences[:limit] if limit else sentences
+
+
+def stages_worker(news: Path, limit: int | None) -> None:
+    """CPU time per sentence of each stage of the fast tier's model, as served and with an fp32 encoder."""
+    import torch
+
+    torch.set_num_threads(1)  # what each of --jobs 2 workers gets on 2 cores
+    from detector import learned
+    from detector.batch.scoring import batches
+    from detector.learned.sources import minilm
+
+    model = learned.load("fast")
+    source = next(s for s in model.sources if s.name == "minilm")
+    fp32 = None
+    if source.net.config.int8:  # the same bundle with its encoder left in fp32
+        from safetensors.torch import load_file
+
+        state = load_file(str(source.origin / "adapter.safetensors"))
+        fp32 = minilm.for_scoring(minilm.build(replace(source.net.config, int8=False), state))
+    sentences = load_sentences(news, limit or 256)
+    groups = batches(sentences, lambda t: t)  # by length, as mtlint score batches them
+    rows = {}
+    for name, net in (("served", source.net), ("fp32", fp32)):
+        if net is None:
+            continue
+        times = dict.fromkeys(("tokenize", "encoder", "heads"), 0.0)
+        with torch.inference_mode():
+            for group in groups:
+                c0 = time.process_time()
+                enc = net.encode(group)
+                c1 = time.process_time()
+                h = net.bert(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"]).last_hidden_state
+                c2 = time.process_time()
+                mask = enc["attention_mask"].unsqueeze(-1).to(h.dtype)
+                net.sentence_head((h * mask).sum(1) / mask.sum(1).clamp(min=1.0)), torch.sigmoid(net.token_head(h).squeeze(-1)).tolist()
+                c3 = time.process_time()
+                for key, t in zip(times, (c1 - c0, c2 - c1, c3 - c2)):
+                    times[key] += t
+        c0 = time.process_time()
+        if name == "served":
+            cheap = next(s for s in model.sources if s.name == "cheap")
+            cheap.score(sentences)
+            times["cheap features"] = time.process_time() - c0
+            c0 = time.process_time()
+            model.probabilities(sentences)
+            times["all (probabilities)"] = time.process_time() - c0
+        rows[name] = {k: v * 1000 / len(sentences) for k, v in times.items()}
+    print(json.dumps({"sentences": len(sentences), "int8": source.net.config.int8, "rows": rows}))
+
+
+def score_run(news: Path, limit: int | None, tier: str, jobs: int, unit: str = "documents") -> dict | None:
+    """``mtlint score`` on the documents (or, with ``unit="sentences"``, the sentences) as JSONL records; its ``--summary``."""
+    texts = load_documents(news, limit)[0] if unit == "documents" else load_sentences(news, limit)
     with tempfile.TemporaryDirectory() as tmp:
         src, summary = Path(tmp) / "docs.jsonl", Path(tmp) / "summary.json"
         src.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts), encoding="utf-8")
@@ -181,6 +241,8 @@ def main() -> None:
     parser.add_argument("--forward", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--score-docs", type=int, default=None, help="mtlint score model tiers: only the first N documents")
     parser.add_argument("--no-score", action="store_true", help="skip the mtlint score table")
+    parser.add_argument("--score-sentences", type=int, default=20000, help="rules tier on one-sentence records: the first N news sentences (0: skip)")
+    parser.add_argument("--stages", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker, args.news, args.docs, args.repeat)
@@ -188,6 +250,8 @@ def main() -> None:
         return scaling_worker(args.scaling)
     if args.forward:
         return forward_worker(args.news, args.docs)
+    if args.stages is not None:
+        return stages_worker(args.news, args.stages)
     rows = [] if args.scaling_only else peers_table(args, str(args.docs or 0))
     print(f"\n{'text':<8} {'findings':>9} {'check s':>8} {'fix s':>8} {'fix/check':>10} {'peak MB':>8}")
     for mb in (1, 4, 16):
@@ -213,8 +277,25 @@ def score_table(args: argparse.Namespace, rows: list[dict]) -> None:
             ratios = [f"{rate / peers[p]:.2f}x" if p in peers else "-" for p in ("harper", "proselint")]
             label = f"{tier} --jobs {jobs}"
             print(f"{label:<22} {s['records_per_s'] or 0:>10,.1f} {rate:>12,.1f} {s['peak_worker_mb']:>10.0f} {ratios[0]:>10} {ratios[1]:>13}  ({s['sentences']:,} sentences)")
+    if args.score_sentences:
+        for jobs in (1, 2):
+            if s := score_run(args.news, args.score_sentences, "rules", jobs, unit="sentences"):
+                label = f"rules --jobs {jobs} (1-sent.)"
+                print(f"{label:<22} {s['records_per_s'] or 0:>10,.1f} {s['sentences_per_s'] or 0:>12,.1f} {s['peak_worker_mb']:>10.0f}  ({s['records']:,} one-sentence records)")
     if f := run_child("--forward", "--news", str(args.news), "--docs", str(model_limit or 0)):
         print(f"{'model-alone':<22} {'':>10} {f['sentences'] / f['seconds']:>12,.1f} {f['peak_mb']:>10.0f}  ({f['sentences']:,} sentences, batched, 1 process)")
+    if st := run_child("--stages", "256", "--news", str(args.news)):
+        stages_table(st)
+
+
+def stages_table(st: dict) -> None:
+    """The fast tier's model per sentence, stage by stage (CPU ms, one thread), as served and with an fp32 encoder."""
+    served, fp32 = st["rows"]["served"], st["rows"].get("fp32")
+    print(f"\nfast tier, CPU ms per sentence, 1 thread ({st['sentences']} news sentences; encoder served {'int8' if st['int8'] else 'fp32'})")
+    print(f"{'stage':<22} {'served':>8} {'fp32':>8} {'fp32/served':>12}")
+    for stage, ms in served.items():
+        ref = fp32.get(stage) if fp32 else None
+        print(f"{stage:<22} {ms:>8.2f} {ref if ref is not None else float('nan'):>8.2f} {ref / ms if ref and ms else float('nan'):>11.2f}x")
 
 
 if __name__ == "__main__":
