@@ -199,13 +199,16 @@ def test_openapi_is_served_valid_and_matches_the_routes(server):
     assert {p: set(ops) for p, ops in doc["paths"].items()} == routes
 
 
-def test_editor_page_and_assets(server):
+def test_editor_page_is_the_live_report_under_a_strict_policy(server):
+    from detector.formats import html
+
     status, headers, body = call(server.url, "/")
     assert status == 200 and headers["content-type"].startswith("text/html")
-    assert "default-src 'none'" in headers["content-security-policy"] and "connect-src 'self'" in headers["content-security-policy"]
-    assert b'src="/static/editor.js"' in body and b"http" not in body.replace(b"http-equiv", b"")
-    for asset in ("/static/editor.js", "/static/editor.css"):
-        assert call(server.url, asset)[0] == 200
+    policy = headers["content-security-policy"]
+    assert policy.startswith(html.policy(live=True)) and "connect-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "connect-src" not in html.policy(live=False)
+    assert body.decode() == html.editor_page() and '{"live": true, "files": []}' in body.decode()
+    assert "http" not in body.decode().replace("http-equiv", "") and call(server.url, "/static/editor.js")[0] == 404
 
 
 # -- errors -----------------------------------------------------------------------------------
