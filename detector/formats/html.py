@@ -59,8 +59,8 @@ def page(title: str, data: dict[str, object], *, live: bool) -> str:
 def policy(*, live: bool) -> str:
     """The page's Content-Security-Policy: its own inline style and script (by hash) and, live, requests to its origin."""
     template = _template()
-    style = re.search(r"<style>(.*?)</style>", template, re.S)
-    script = re.search(r"<script>(.*?)</script>", template, re.S)
+    style = re.search(r"<style>(.*?)</style>", template, re.DOTALL)
+    script = re.search(r"<script>(.*?)</script>", template, re.DOTALL)
     assert style and script, "report.html lost its inline <style> or <script>"
     parts = ["default-src 'none'", f"style-src {_hash(style.group(1))}", f"script-src {_hash(script.group(1))}", "base-uri 'none'", "form-action 'none'"]
     if live:

@@ -37,7 +37,6 @@ from detector.server.engine import Engine
 from detector.server.errors import ApiError, error_response
 from detector.server.guard import Guard, read_json
 from detector.server.metrics import Metrics
-from detector.server.records import score_record
 from detector.server.settings import Settings
 
 ASSETS = files("detector.server")
@@ -99,12 +98,9 @@ def build_app(settings: Settings, engine: Engine | None = None, metrics: Metrics
     @api
     async def score(request: Request) -> Response:
         req: payloads.ScoreRequest = await body(request, payloads.score_request)  # type: ignore[assignment]
-
         o = req.options
-        values = engine.values(o.select, o.ignore)
-        # One pool task per text, so the texts' sentences meet in the model worker's batches.
-        reports = await asyncio.gather(*(in_pool(engine.check, t, o.format, values, o.model) for t in req.texts))
-        records = [score_record(i, report, req.findings) for i, report in zip(req.ids, reports)]  # type: ignore[arg-type]
+        results: list[dict] = await in_pool(engine.score, req.texts, o.select, o.ignore, o.model, req.extras)  # type: ignore[assignment]
+        records = [{"id": i, **result} for i, result in zip(req.ids, results)]
         return JSONResponse({"version": 1, "records": records})
 
     async def rules(request: Request) -> Response:
