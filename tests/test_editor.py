@@ -117,6 +117,7 @@ def test_a_loaded_file_is_checked(page, tmp_path):
     p.browser.call("DOM.setFileInputFiles", {"files": [str(path)], "nodeId": node}, p.session)
     assert p.evaluate(WAIT_DONE) == "done: 1 finding (rules only)."  # as Markdown: the comment is not prose
     assert p.evaluate("document.getElementById('format').value") == "markdown"
+    assert p.evaluate("document.querySelector('aside h2').textContent") == "1 finding in story.md"
     assert p.evaluate("document.querySelector('article mark').textContent") == "said said"
 
 
@@ -126,6 +127,7 @@ def test_editor_offsets_are_code_points(page):
     p.evaluate("document.getElementById('format').value = 'text'; 0")
     assert p.check(text) == "done: 1 finding (rules only)."
     assert p.evaluate("document.querySelector('article mark').textContent") == "said said"
+    assert p.evaluate("document.querySelector('aside h2').textContent") == "1 finding in pasted text"
     p.evaluate("document.querySelector('.accept-all').click(); 0")
     assert p.evaluate("document.querySelector('textarea.corrected').value") == "𝐀 emoji 😀 then he said it."
 
