@@ -50,7 +50,7 @@ def all_texts(corpus: Path, mt: Path, zh: Path, per_source: int, calibration_per
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build/lm-evidence")
-    parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus-lm", help="built by build_corpus.py --out build/corpus-lm --train-variants 3")
     parser.add_argument("--mt", type=Path, default=SHARED / "mt-en-dev")
     parser.add_argument("--zh", type=Path, default=SHARED / "mt-zh-en")
     parser.add_argument("--layers", default="8,16")

@@ -2,7 +2,9 @@
 """Train the ``full`` tier: heads of the SmolLM2 source, then combiner and thresholds; save the bundle.
 
 Usage (the shipped bundle):
-    python scripts/lm_cache.py --out build/lm-evidence          # the frozen LM's evidence, once
+    python scripts/build_corpus.py --out build/corpus-lm --seed 13 --train-variants 3
+    python scripts/lm_cache.py --out build/lm-evidence --part 1/2 & python scripts/lm_cache.py --out build/lm-evidence --part 2/2
+                                                                 # the frozen LM's evidence, once (~45 min on 2 idle cores)
     python scripts/train_lm.py --evidence build/lm-evidence --out detector/learned/weights/full
 
 Ablations: --layer N, --no-logits (hidden states only: the model runs N layers, no vocabulary
@@ -27,7 +29,7 @@ SHARED = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "d
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--evidence", type=Path, default=ROOT / "build/lm-evidence")
-    parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus-lm", help="built by build_corpus.py --out build/corpus-lm --train-variants 3")
     parser.add_argument("--mt", type=Path, default=SHARED / "mt-en-dev")
     parser.add_argument("--zh", type=Path, default=SHARED / "mt-zh-en")
     parser.add_argument("--no-zh", action="store_true")
