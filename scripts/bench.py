@@ -22,8 +22,8 @@ limits the model tiers to the first N documents (the rules tier always gets all 
 rules tier also runs on one-sentence records (the first ``--score-sentences`` news sentences,
 one a record: the per-record cost). A last table splits the fast tier's model into stages
 (tokenize, encoder forward, heads, cheap features, and all of ``probabilities``), CPU ms per
-sentence on one thread, as served (int8 encoder when the bundle says so) and with the same
-encoder in fp32.
+sentence on one thread, with the bundle's encoder in fp32 and dynamically quantized to int8
+(``minilm/config.json`` ``"int8"`` chooses which one is served).
 """
 
 from __future__ import annotations
@@ -162,8 +162,9 @@ def load_sentences(news: Path, limit: int | None) -> list[str]:
 
 
 def stages_worker(news: Path, limit: int | None) -> None:
-    """CPU time per sentence of each stage of the fast tier's model, as served and with an fp32 encoder."""
+    """CPU time per sentence of each stage of the fast tier's model, with its encoder in fp32 and in int8."""
     import torch
+    from safetensors.torch import load_file
 
     torch.set_num_threads(1)  # what each of --jobs 2 workers gets on 2 cores
     from detector import learned
@@ -172,18 +173,15 @@ def stages_worker(news: Path, limit: int | None) -> None:
 
     model = learned.load("fast")
     source = next(s for s in model.sources if s.name == "minilm")
-    fp32 = None
-    if source.net.config.int8:  # the same bundle with its encoder left in fp32
-        from safetensors.torch import load_file
-
-        state = load_file(str(source.origin / "adapter.safetensors"))
-        fp32 = minilm.for_scoring(minilm.build(replace(source.net.config, int8=False), state))
+    other_config = replace(source.net.config, int8=not source.net.config.int8)  # the same bundle, the other way
+    other = minilm.for_scoring(minilm.build(other_config, load_file(str(source.origin / "adapter.safetensors"))))
+    nets = {"int8" if source.net.config.int8 else "fp32": source.net, "int8" if other_config.int8 else "fp32": other}
     sentences = load_sentences(news, limit or 256)
     groups = batches(sentences, lambda t: t)  # by length, as mtlint score batches them
+    cheap = next(s for s in model.sources if s.name == "cheap")
+    cheap.score(sentences)  # word frequencies cached for both rows alike
     rows = {}
-    for name, net in (("served", source.net), ("fp32", fp32)):
-        if net is None:
-            continue
+    for name, net in nets.items():
         times = dict.fromkeys(("tokenize", "encoder", "heads"), 0.0)
         with torch.inference_mode():
             for group in groups:
@@ -198,15 +196,14 @@ def stages_worker(news: Path, limit: int | None) -> None:
                 for key, t in zip(times, (c1 - c0, c2 - c1, c3 - c2)):
                     times[key] += t
         c0 = time.process_time()
-        if name == "served":
-            cheap = next(s for s in model.sources if s.name == "cheap")
-            cheap.score(sentences)
-            times["cheap features"] = time.process_time() - c0
-            c0 = time.process_time()
-            model.probabilities(sentences)
-            times["all (probabilities)"] = time.process_time() - c0
+        cheap.score(sentences)
+        times["cheap features"] = time.process_time() - c0
+        source.net = net
+        c0 = time.process_time()
+        model.probabilities(sentences)
+        times["all (probabilities)"] = time.process_time() - c0
         rows[name] = {k: v * 1000 / len(sentences) for k, v in times.items()}
-    print(json.dumps({"sentences": len(sentences), "int8": source.net.config.int8, "rows": rows}))
+    print(json.dumps({"sentences": len(sentences), "served": "fp32" if other_config.int8 else "int8", "rows": rows}))
 
 
 def score_run(news: Path, limit: int | None, tier: str, jobs: int, unit: str = "documents") -> dict | None:
@@ -303,13 +300,12 @@ def score_table(args: argparse.Namespace, rows: list[dict]) -> None:
 
 
 def stages_table(st: dict) -> None:
-    """The fast tier's model per sentence, stage by stage (CPU ms, one thread), as served and with an fp32 encoder."""
-    served, fp32 = st["rows"]["served"], st["rows"].get("fp32")
-    print(f"\nfast tier, CPU ms per sentence, 1 thread ({st['sentences']} news sentences; encoder served {'int8' if st['int8'] else 'fp32'})")
-    print(f"{'stage':<22} {'served':>8} {'fp32':>8} {'fp32/served':>12}")
-    for stage, ms in served.items():
-        ref = fp32.get(stage) if fp32 else None
-        print(f"{stage:<22} {ms:>8.2f} {ref if ref is not None else float('nan'):>8.2f} {ref / ms if ref and ms else float('nan'):>11.2f}x")
+    """The fast tier's model per sentence, stage by stage (CPU ms, one thread), with the encoder in fp32 and in int8."""
+    fp32, int8 = st["rows"]["fp32"], st["rows"]["int8"]
+    print(f"\nfast tier, CPU ms per sentence, 1 thread ({st['sentences']} news sentences; the bundle serves {st['served']})")
+    print(f"{'stage':<22} {'fp32':>8} {'int8':>8} {'fp32/int8':>10}")
+    for stage, ms in fp32.items():
+        print(f"{stage:<22} {ms:>8.2f} {int8[stage]:>8.2f} {ms / int8[stage] if int8[stage] else float('nan'):>9.2f}x")
 
 
 if __name__ == "__main__":
