@@ -10,6 +10,9 @@ checkout), runs the rules on every text and records ``check``'s findings (every 
 fixed text and the rules tier of ``mtlint score`` (score, flag, counts, sentences, findings,
 fix). Prints the number of texts whose records differ, with the first few; exits 1 if any do.
 For performance work on the rules: it shows that a speed-up changed no finding.
+
+Now (2026-12-04, issue 11's speed-ups against 4b15e45, ``--docs 620``): 21,720 texts, 10,248
+findings, 0 texts differ.
 """
 
 from __future__ import annotations
