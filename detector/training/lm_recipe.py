@@ -40,7 +40,7 @@ class LMRecipe:
     layer: int = 16
     logits: bool = True
     minilm: bool = True
-    per_source: int = 10000
+    per_source: int = 24000
     calibration_per_source: int = 800
     threshold_news: int = 2000
     epochs: int = 6
