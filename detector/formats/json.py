@@ -13,8 +13,19 @@
 
 ``start``/``end`` are code-point offsets into the decoded text (without a byte-order mark);
 ``line``/``column`` are 1-based; ``replacements[0]`` is the fix ("" deletes the span); ``safe``
-says whether the fix may be applied without review (rules: true; the model's suggestions: false). Field
-names are stable within a version; fields may be added (``end_line``/``end_column`` were).
+says whether the fix may be applied without review: rule fixes (MT1xx) are safe (``true``) and
+``mtlint fix`` applies them; the model's suggestions (MT201, ``"source": "model"``) are unsafe
+(``false``) and applied only by ``mtlint fix --unsafe-fixes`` at or above the model bundle's
+threshold. With ``mtlint check --suggest``, an MT201 finding that gets suggestions carries them
+as ``replacements`` (best first, each the new text of the finding's span) and ``edits``, one per
+replacement in the same order: the span it really edits and that suggestion's confidence
+(``confidence`` itself stays the detector's probability)::
+
+    "replacements": ["with 23 countries estimated"],
+    "edits": [{"start": 212, "end": 218, "text": "people", "new": "countries", "confidence": 0.93}]
+
+Field names are stable within a version; fields may be added (``end_line``/``end_column`` and
+the optional ``edits`` were).
 """
 
 from __future__ import annotations
