@@ -39,10 +39,7 @@ def unsafe_fixes(doc: Document, findings: Sequence[Finding], corrector: Correcto
 @cache
 def default_corrector() -> Corrector:
     """The corrector on the installed SmolLM2 (loaded once per process)."""
-    import torch
-
     from detector.corrections.scoring import EditScorer
     from detector.learned.smollm import load_lm
 
-    torch.set_num_threads(min(torch.get_num_threads(), 2))
     return Corrector(EditScorer(load_lm()))
