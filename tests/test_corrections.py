@@ -232,6 +232,8 @@ def test_delete_boilerplate_takes_page_furniture_glued_to_a_flagged_sentence() -
     assert "Tourism revenue hit a record last year." in _texts("delete_boilerplate", s, s)
     s = "The committee met without a quorum Advertisement"
     assert "The committee met without a quorum" in _texts("delete_boilerplate", s, s)
+    s = "Lawmakers walked out before the vote, Advertisement denying the opposition a quorum."
+    assert "Lawmakers walked out before the vote, denying the opposition a quorum." in _texts("delete_boilerplate", s, "Advertisement denying")
 
 
 def test_delete_boilerplate_leaves_ordinary_words_alone() -> None:

@@ -186,17 +186,16 @@ def literal_collocation(t: Target) -> Iterable[Edit]:
 
 def delete_boilerplate(t: Target) -> Iterable[Edit]:
     """Delete page furniture glued into a flagged sentence ("… luxury cars. Sign up for our daily
-    newsletter", "Continue reading the main story Tourism revenue …"): a run of whole words that is a
-    line of the noise model's boilerplate table or matches an MT105 pattern, starting with a capital;
-    a single word ("Advertisement") only at the end of the sentence."""
+    newsletter", "Continue reading the main story Tourism revenue …"): a run of whole words, one of
+    them flagged, that is a line of the noise model's boilerplate table or matches an MT105 pattern,
+    starting with a capital; a single word ("Advertisement") only after the sentence's first word."""
     ws = t.words
     for i, first in enumerate(ws):
-        if not first.text[:1].isupper() or not any(s < first.end and first.start < e for s, e in t.wide):
+        if not first.text[:1].isupper():
             continue
         for j in range(i, min(len(ws), i + MAX_BOILERPLATE_WORDS)):
-            stretch = t.sentence[first.start : ws[j].end]
-            at_end = not t.sentence[ws[j].end :].strip(" .!?\"'”’)")
-            if (j > i or at_end) and is_boilerplate(stretch):
+            flagged = any(s < ws[j].end and first.start < e for s, e in t.wide)
+            if flagged and (j > i or i > 0) and is_boilerplate(t.sentence[first.start : ws[j].end]):
                 yield delete(t.sentence, first.start, ws[j].end, "boilerplate")
 
 

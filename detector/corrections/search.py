@@ -141,7 +141,10 @@ def focus_spans(
 def score(c: Scored, config: SearchConfig) -> float:
     """What a candidate gains over the original: language-model log-probability, with a length bonus
     and minus the unigram log-probability share (as in SLOR), so neither dropping words nor
-    swapping in a more frequent word wins by itself."""
+    swapping in a more frequent word wins by itself. An :data:`UNGUARDED` edit (page furniture,
+    mis-decoded characters) removes no words of the sentence's own: its score is the plain gain."""
+    if c.edit.kind in UNGUARDED:
+        return c.gain
     return c.gain + config.token_bonus * c.tokens + config.unigram_weight * c.unigram
 
 
