@@ -1,9 +1,10 @@
 """Bounded load test of ``mtlint serve`` on loopback: N clients x M requests of one article.
 
-Starts its own server (``--tier rules|fast|full``, or ``--model DIR`` for a bundle folder) on
+Starts its own server (``--tier rules|fast|full``, or ``--model TIER|DIR`` for a tier or bundle folder) on
 127.0.0.1 at a free port, warms it up (one request per client, not counted), then runs
 ``--clients`` threads that each send ``--requests`` ``POST /v1/check`` requests of the
-article, one after another. It stops by itself: after N x M requests or ``--max-seconds``.
+article (``--text``, default the seed; ``--sentences N`` cuts it to N sentences, repeating it
+when it has fewer), one after another. It stops by itself: after N x M requests or ``--max-seconds``.
 
 Reports latency percentiles (p50/p95/p99), articles/s and sentences/s, failed requests by
 status, the server's resident memory sampled over the run (and its peak), and the model
@@ -13,6 +14,7 @@ server's concurrency limit. No traffic leaves 127.0.0.1.
 
     python scripts/load_test.py --tier rules --clients 4 --requests 200
     python scripts/load_test.py --tier fast --clients 4 --requests 10
+    python scripts/load_test.py --tier full --sentences 40 --clients 1 --requests 20
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def model_counters(url: str) -> dict[str, float]:
     return {line.split()[0]: float(line.split()[1]) for line in text.splitlines() if line.startswith("mtlint_model_batch")}
 
 
-def in_process(text: str, tier: str, model: Path | None, times: int) -> list[float]:
+def in_process(text: str, served: str, times: int) -> list[float]:
     """Latencies of ``check`` on ``text`` in this process (after one warm-up call), on a thread: the baseline.
 
     On this 2-core machine under load, the same check took 3.9 s on the main thread and 1.5-1.8 s
@@ -72,10 +74,10 @@ def in_process(text: str, tier: str, model: Path | None, times: int) -> list[flo
     from detector.api import check
 
     detector: object = False
-    if tier != "rules":
+    if served != "rules":
         from detector import learned
 
-        detector = learned.load(str(model) if model else tier)
+        detector = learned.load(served)
     latencies: list[float] = []
 
     def calls() -> None:  # on a thread, as the server's model worker runs (torch is faster there on a busy machine)
@@ -91,11 +93,27 @@ def in_process(text: str, tier: str, model: Path | None, times: int) -> list[flo
     return sorted(latencies)
 
 
+def article(text: str, n: int | None) -> str:
+    """``text``, or its first ``n`` sentences: the whole text repeated (a blank line between) while it has fewer."""
+    if n is None:
+        return text
+    sentences = Document(text).sentences
+    if not sentences:
+        raise SystemExit("load_test: the article has no sentences")
+    parts = []
+    while n > len(sentences):
+        parts.append(text.strip())
+        n -= len(sentences)
+    parts.append(text[: sentences[n - 1].end])
+    return "\n\n".join(parts)
+
+
 def run(args: argparse.Namespace) -> dict[str, object]:
-    text = Path(args.text).read_text(encoding="utf-8")
+    text = article(Path(args.text).read_text(encoding="utf-8"), args.sentences)
     body = json.dumps({"text": text}).encode()
     sentences = len(Document(text).sentences)
-    server_args = ["--model", str(args.model) if args.model else args.tier]
+    served = args.model or args.tier  # a tier name or a bundle folder
+    server_args = ["--model", served]
     server_args += ["--max-concurrency", str(args.max_concurrency)]
     with ServerProcess(server_args, cwd=ROOT) as server:
         rss_idle = rss_mb(server.pid)
@@ -142,11 +160,11 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         peak = rss_mb(server.pid, "VmHWM")
     latencies.sort()
     ok = statuses[200]
-    baseline = in_process(text, args.tier, args.model, args.baseline) if args.baseline else []
+    baseline = in_process(text, served, args.baseline) if args.baseline else []
     batches = after["mtlint_model_batches_total"] - before["mtlint_model_batches_total"]
     batched_sentences = after["mtlint_model_batch_sentences_total"] - before["mtlint_model_batch_sentences_total"]
     return {
-        "tier": args.tier,
+        "tier": served,
         "clients": args.clients,
         "requests": sum(statuses.values()),
         "planned": args.clients * args.requests,
@@ -170,17 +188,18 @@ def run(args: argparse.Namespace) -> dict[str, object]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tier", choices=("rules", "fast", "full"), default="rules", help="the detector tier to serve")
-    parser.add_argument("--model", type=Path, metavar="DIR", help="serve this model bundle folder instead of a tier")
+    parser.add_argument("--model", metavar="TIER|DIR", help="serve this tier (as --tier) or model bundle folder")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--requests", type=int, default=20, help="requests per client")
     parser.add_argument("--text", default=str(SEED), help="the article to send (default: the seed, 38 sentences)")
+    parser.add_argument("--sentences", type=int, metavar="N", help="send the article's first N sentences (repeating it if it has fewer)")
     parser.add_argument("--max-concurrency", type=int, default=Settings().max_concurrency, help="the server's limit")
     parser.add_argument("--max-seconds", type=float, default=600, help="stop sending after this long")
     parser.add_argument("--baseline", type=int, default=0, metavar="K", help="after the run, time K in-process check() calls of the article (same machine state)")
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()
-    if args.clients < 1 or args.requests < 1:
-        parser.error("--clients and --requests must be at least 1")
+    if args.clients < 1 or args.requests < 1 or (args.sentences is not None and args.sentences < 1):
+        parser.error("--clients, --requests and --sentences must be at least 1")
     result = run(args)
     print(json.dumps(result, indent=2))
     if args.json:

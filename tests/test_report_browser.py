@@ -11,7 +11,11 @@ from contextlib import contextmanager
 
 import pytest
 
+from detector import lint
 from detector.api import fix
+from detector.document import Document
+from detector.findings import Finding
+from detector.formats import FORMATS, FileResult
 
 from .cdp import Browser, chromium
 from .conftest import ROOT, SEED
@@ -27,6 +31,13 @@ def open_report(source, report):
     done = subprocess.run([sys.executable, "-m", "detector.cli", "check", "--no-model", "--format", "html", str(source)], capture_output=True, cwd=ROOT)
     assert done.returncode == 1, done.stderr
     report.write_bytes(done.stdout)
+    with open_page(report) as opened:
+        yield opened
+
+
+@contextmanager
+def open_page(report):
+    """The HTML file ``report`` open in headless Chromium."""
     browser = Browser(chromium())
     try:
         target = next(t for t in browser.call("Target.getTargets")["targetInfos"] if t["type"] == "page")
@@ -119,3 +130,21 @@ def test_the_page_makes_no_network_request(page) -> None:
     urls = [e["params"]["request"]["url"] for e in browser.events if e.get("method") == "Network.requestWillBeSent"]
     assert urls == [report.as_uri()]
     assert js("performance.getEntriesByType('resource').length") == 0
+
+
+def test_a_suggestion_to_review_can_be_accepted_instead_of_the_safe_fix_it_overlaps(tmp_path) -> None:
+    text = "He said said it was a good idea."
+    safe = Finding("MT101", "repeated-word", "duplication", "error", 3, 12, "The word is repeated.", ("said",), 0.9)
+    model = Finding("MT201", "garbled-sentence", "mistranslation", "warning", 0, 32, "Reads as machine output.", ("He said it was a fine idea.",), 0.7, "model", False)
+    page = tmp_path / "suggestion.html"
+    page.write_text(FORMATS["html"]([FileResult("s.txt", report=lint.report(text, [safe, model], Document(text)))]), encoding="utf-8")
+    with open_page(page) as (_, _, js, _, _):
+        corrected = "document.querySelector('textarea.corrected').value"
+        states = "Array.from(document.querySelectorAll('.state')).map(s => s.textContent)"  # side list: MT101, then MT201
+        assert "review before accepting" in js("document.querySelector('li[data-finding=\"1\"] em').textContent")
+        js("document.querySelector('.accept-all').click()")  # the safe fix only: mtlint fix's text
+        assert js(corrected) == fix(text) == "He said it was a good idea." and js(states) == [" (accepted)", " (pending)"]
+        js("document.querySelector('li[data-finding=\"1\"] .accept').click()")  # the suggestion sets the fix aside
+        assert js(corrected) == "He said it was a fine idea." and js(states) == [" (pending)", " (accepted)"]
+        js("document.querySelector('.accept-all').click()")
+        assert js(corrected) == "He said it was a good idea." and js(states) == [" (accepted)", " (pending)"]

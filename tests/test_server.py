@@ -159,6 +159,28 @@ def test_score_records_keep_ids_and_order(server, seed_text):
     assert dup["counts"] == {"duplication": 1} and dup["findings"][0]["text"] == "said said"
 
 
+def score_cli(records: list[dict], *options: str, tmp_path) -> list[dict]:
+    """``mtlint score`` of ``records`` ({"id", "text"} objects) as a JSONL file: its output records."""
+    source = tmp_path / "records.jsonl"
+    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "detector.cli", "score", "--quiet", "--jobs", "1", "--id-field", "id", *options, str(source)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+@pytest.mark.parametrize("options", [{}, {"sentences": True, "findings": True, "fix": True}, {"ignore": ["MT105"], "findings": True}])
+def test_score_records_equal_mtlint_score(server, seed_text, tmp_path, options):
+    texts = [{"id": "seed", "text": seed_text}, {"id": "dup", "text": "He said said it. The the end."}, {"id": "clean", "text": "Nothing wrong here."}]
+    status, _, body = call(server.url, "/v1/score", {"texts": texts, **options})
+    flags = [f"--{k}" for k, on in options.items() if on is True] + [f"--ignore={c}" for c in options.get("ignore", [])]
+    assert status == 200 and json.loads(body)["records"] == score_cli(texts, "--model", "rules", *flags, tmp_path=tmp_path)
+
+
+def test_score_takes_plain_text_only(server):
+    status, _, body = call(server.url, "/v1/score", {"texts": ["x"], "format": "markdown"})
+    assert status == 400 and "mtlint score" in error_of(body)
+
+
 def test_rules_equal_cli(server):
     status, _, body = call(server.url, "/v1/rules")
     assert status == 200 and json.loads(body) == json.loads(cli("rules", "--format", "json"))
@@ -199,13 +221,16 @@ def test_openapi_is_served_valid_and_matches_the_routes(server):
     assert {p: set(ops) for p, ops in doc["paths"].items()} == routes
 
 
-def test_editor_page_and_assets(server):
+def test_editor_page_is_the_live_report_under_a_strict_policy(server):
+    from detector.formats import html
+
     status, headers, body = call(server.url, "/")
     assert status == 200 and headers["content-type"].startswith("text/html")
-    assert "default-src 'none'" in headers["content-security-policy"] and "connect-src 'self'" in headers["content-security-policy"]
-    assert b'src="/static/editor.js"' in body and b"http" not in body.replace(b"http-equiv", b"")
-    for asset in ("/static/editor.js", "/static/editor.css"):
-        assert call(server.url, asset)[0] == 200
+    policy = headers["content-security-policy"]
+    assert policy.startswith(html.policy(live=True)) and "connect-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "connect-src" not in html.policy(live=False)
+    assert body.decode() == html.editor_page() and '{"live": true, "files": []}' in body.decode()
+    assert "http" not in body.decode().replace("http-equiv", "") and call(server.url, "/static/editor.js")[0] == 404
 
 
 # -- errors -----------------------------------------------------------------------------------
@@ -449,7 +474,7 @@ def _has_model() -> bool:
 
 
 @pytest.mark.skipif(not _has_model(), reason="needs torch and the shipped model")
-def test_model_tier_equals_cli_and_batches_concurrent_requests(seed_text):
+def test_model_tier_equals_cli_and_batches_concurrent_requests(seed_text, tmp_path):
     with ServerProcess([], cwd=ROOT) as s:
         health = json.loads(call(s.url, "/health")[2])
         assert health["model"]["enabled"] and health["model"]["loaded"] and health["model"]["load_seconds"] > 0
@@ -476,8 +501,11 @@ def test_model_tier_equals_cli_and_batches_concurrent_requests(seed_text):
             got = together[i]
             assert [(f["rule"], f["start"], f["end"]) for f in got] == [(f["rule"], f["start"], f["end"]) for f in expected]
             assert all(abs(a["confidence"] - b["confidence"]) <= 0.002 for a, b in zip(got, expected))
-        records = json.loads(call(s.url, "/v1/score", {"texts": paragraphs})[2])["records"]
+        records = json.loads(call(s.url, "/v1/score", {"texts": paragraphs, "sentences": True})[2])["records"]
         assert [(r["flagged"], sum(r["counts"].values())) for r in records] == [(bool(a), len(a)) for a in alone]
+        # mtlint score's numbers: sentence scores carry the model's probability, not only the findings' confidence
+        assert records == score_cli([{"id": i, "text": p} for i, p in enumerate(paragraphs)], "--model", "fast", "--sentences", tmp_path=tmp_path)
+        assert any(0 < s["score"] and not any(f["start"] < s["end"] and s["start"] < f["end"] for f in alone[r["id"]]) for r in records for s in r["sentences"])
         metrics = call(s.url, "/metrics")[2].decode()
         value = {line.split()[0]: float(line.split()[1]) for line in metrics.splitlines() if line.startswith("mtlint_model_batch")}
         assert value["mtlint_model_batch_requests_total"] >= len(paragraphs)  # the model's scoring went through the worker

@@ -132,16 +132,20 @@ class _Given:
 
 
 class Scorer:
-    """One tier, loaded once per process; scores single texts or whole chunks."""
+    """One tier, loaded once per process; scores single texts or whole chunks.
 
-    def __init__(self, spec: Spec) -> None:
-        if spec.tier not in TIERS:
+    ``model``, if given, is the loaded detector of ``spec.tier`` (then also a bundle folder):
+    ``mtlint serve`` passes its shared one, whose scoring it batches across requests.
+    """
+
+    def __init__(self, spec: Spec, model: Detector | None = None) -> None:
+        if spec.tier not in TIERS and model is None:
             raise ValueError(f"unknown tier {spec.tier!r} (choose from {', '.join(TIERS)})")
         self.spec = spec
         self.rules = spec.rules()
         self.mechanical = [r for r in self.rules if not r.needs_model]
         self.learned = [r for r in self.rules if r.needs_model] if spec.tier != "rules" else []
-        self.model = _Cached(learned.load(spec.tier)) if self.learned else None
+        self.model = _Cached(model or learned.load(spec.tier)) if self.learned else None
 
     def mechanical_findings(self, doc: Document) -> list[Finding]:
         """The selected mechanical rules' own findings on ``doc`` (before ``check`` settles fixes)."""

@@ -66,7 +66,7 @@ class Observe:
         finally:
             seconds = time.perf_counter() - began
             path = scope["path"]
-            route = path if path in self.routes else "/static" if path.startswith("/static/") else "other"
+            route = path if path in self.routes else "other"
             self.metrics.observe(scope["method"], route, status, seconds)
             record = {
                 "ts": datetime.now(timezone.utc).isoformat(timespec="milliseconds"),

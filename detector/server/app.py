@@ -23,12 +23,11 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
 
 from detector import __version__
-from detector.formats import FORMATS, FileResult, finding_dict
+from detector.formats import FORMATS, FileResult, finding_dict, html
 from detector.lint import LintError
 from detector.suppress import SuppressionError
 from detector.rules import RULES
@@ -38,13 +37,12 @@ from detector.server.engine import Engine
 from detector.server.errors import ApiError, error_response
 from detector.server.guard import Guard, read_json
 from detector.server.metrics import Metrics
-from detector.server.records import score_record
 from detector.server.settings import Settings
 
 ASSETS = files("detector.server")
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
-# The editor page loads only its own files and talks only to this server.
-CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+# The editor page (the HTML report, live) runs only its own inline code and talks only to this server.
+CSP = html.policy(live=True) + "; frame-ancestors 'none'"
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -100,12 +98,9 @@ def build_app(settings: Settings, engine: Engine | None = None, metrics: Metrics
     @api
     async def score(request: Request) -> Response:
         req: payloads.ScoreRequest = await body(request, payloads.score_request)  # type: ignore[assignment]
-
         o = req.options
-        values = engine.values(o.select, o.ignore)
-        # One pool task per text, so the texts' sentences meet in the model worker's batches.
-        reports = await asyncio.gather(*(in_pool(engine.check, t, o.format, values, o.model) for t in req.texts))
-        records = [score_record(i, report, req.findings) for i, report in zip(req.ids, reports)]  # type: ignore[arg-type]
+        results: list[dict] = await in_pool(engine.score, req.texts, o.select, o.ignore, o.model, req.extras)  # type: ignore[assignment]
+        records = [{"id": i, **result} for i, result in zip(req.ids, results)]
         return JSONResponse({"version": 1, "records": records})
 
     async def rules(request: Request) -> Response:
@@ -124,7 +119,7 @@ def build_app(settings: Settings, engine: Engine | None = None, metrics: Metrics
         return JSONResponse(openapi_document())
 
     async def editor(request: Request) -> Response:
-        return FileResponse(str(ASSETS / "static" / "editor.html"), headers={"Content-Security-Policy": CSP})
+        return HTMLResponse(html.editor_page(), headers={"Content-Security-Policy": CSP})
 
     routes = [
         Route("/", editor),
@@ -135,7 +130,6 @@ def build_app(settings: Settings, engine: Engine | None = None, metrics: Metrics
         Route("/v1/check", check, methods=["POST"]),
         Route("/v1/fix", fix, methods=["POST"]),
         Route("/v1/score", score, methods=["POST"]),
-        Mount("/static", StaticFiles(directory=str(ASSETS / "static")), name="static"),
     ]
 
     @contextlib.asynccontextmanager

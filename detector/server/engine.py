@@ -15,6 +15,7 @@ from dataclasses import fields, is_dataclass
 
 from detector import config, lint
 from detector.api import Report
+from detector.batch.scoring import Scorer, Spec
 from detector.server.batcher import Batcher
 
 Scored = tuple[object, object]  # (probabilities, token evidence) as Detector.probabilities returns
@@ -90,6 +91,17 @@ class Engine:
         """
         report = self.check(text, fmt, values, use_model=unsafe)
         return lint.fix_source(report.fixed_text if unsafe else text, values, fmt), report
+
+    def score(self, texts: Sequence[str], select: list[str] | None, ignore: list[str] | None, use_model: bool, extras: dict[str, bool]) -> list[dict]:
+        """What ``mtlint score`` gives for each of ``texts`` (its fields, its numbers), with the shared model when ``use_model``.
+
+        ``extras`` turns on the optional fields (``sentences``, ``findings``, ``fix``) as the
+        command's options do. Like ``mtlint score``, it reads no configuration file.
+        """
+        tier = str(self.tier) if use_model and self.tier is not None else "rules"
+        spec = Spec(tier, tuple(select or ()), tuple(ignore or ()), **extras)
+        scorer = Scorer(spec, self.detector() if tier != "rules" else None)  # per request: its sentence cache is not shared
+        return [result for result, _ in scorer.score_chunk(texts)]
 
     def close(self) -> None:
         """Stop the model worker after the batches already queued."""

@@ -42,11 +42,12 @@ class FixRequest:
 class ScoreRequest:
     ids: list[object]
     texts: list[str]
-    findings: bool
+    extras: dict[str, bool]  # mtlint score's optional fields: sentences, findings, fix
     options: Options
 
 
 COMMON = {"select", "ignore", "model", "format"}
+SCORE_EXTRAS = ("sentences", "findings", "fix")
 
 
 def check_request(data: dict, settings: Settings, has_model: bool) -> CheckRequest:
@@ -64,7 +65,7 @@ def fix_request(data: dict, settings: Settings, has_model: bool) -> FixRequest:
 
 
 def score_request(data: dict, settings: Settings, has_model: bool) -> ScoreRequest:
-    _known(data, COMMON | {"texts", "findings"})
+    _known(data, COMMON | {"texts", *SCORE_EXTRAS})
     items = data.get("texts")
     if not isinstance(items, list) or not items:
         raise ApiError(400, "'texts' must be a non-empty list of strings or {\"id\": ..., \"text\": ...} objects")
@@ -81,7 +82,10 @@ def score_request(data: dict, settings: Settings, has_model: bool) -> ScoreReque
         else:
             ids.append(i)
             texts.append(_text({"text": item}, "text", settings, f"texts[{i}]"))
-    return ScoreRequest(ids, texts, _get(data, "findings", bool, False), _options(data, has_model))
+    options = _options(data, has_model)
+    if options.format != "text":
+        raise ApiError(400, "'format' must be text for /v1/score: its records are mtlint score's, which scores plain text")
+    return ScoreRequest(ids, texts, {k: _get(data, k, bool, False) is True for k in SCORE_EXTRAS}, options)
 
 
 def _options(data: dict, has_model: bool) -> Options:
