@@ -79,7 +79,10 @@ def collect(args: argparse.Namespace) -> None:
 
     torch.set_num_threads(1)
     rows = pairs(args.set, args.corpus)[:: args.every][: args.limit or None]
-    if args.spans == "model" or args.set == "clean-news":
+    if args.spans_from:  # MT201's spans of an earlier run (by id), so the detector need not run again
+        earlier = {r["id"]: r["spans"] for r in load([args.spans_from])}
+        rows = [dict(r, spans=earlier[r["id"]]) for r in rows if r["id"] in earlier]
+    elif args.spans == "model" or args.set == "clean-news":
         for row, spans in zip(rows, model_spans([r["text"] for r in rows])):
             row["spans"] = spans
     scorer = EditScorer(load_lm())
@@ -295,6 +298,7 @@ def main() -> None:
     c.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
     c.add_argument("--out", type=Path, required=True)
     c.add_argument("--limit", type=int, default=0)
+    c.add_argument("--spans-from", type=Path, help="take the spans from an earlier collect/diagnose output (same ids)")
     c.add_argument("--every", type=int, default=1, help="take every n-th sentence (a spread-out subsample)")
     c.add_argument("--window", type=int, default=SearchConfig().window)
     c.add_argument("--max-candidates", type=int, default=SearchConfig().max_candidates)
