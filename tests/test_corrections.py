@@ -263,3 +263,16 @@ def test_unguarded_edits_change_no_word_of_the_sentence_itself() -> None:
     i = s.index(" Advertisement")
     assert allowed(s, Edit(i, len(s), "", "boilerplate"))
     assert not allowed(s, Edit(s.index("Brandt"), s.index("Brandt") + 6, "Brand", "predicted"))
+
+
+def test_score_credits_listed_hedges_and_takes_the_plain_gain_of_unguarded_edits() -> None:
+    from detector.corrections.edits import Edit
+    from detector.corrections.search import Scored, score
+
+    config = SearchConfig(token_bonus=1.0, unigram_weight=0.25, hedge_bonus=4.0)
+    word = Scored(Edit(0, 3, "", "delete_word"), "x", 5.0, -2, -3.0)
+    hedge = Scored(Edit(0, 3, "", "delete_phrase"), "x", 5.0, -2, -3.0)
+    furniture = Scored(Edit(0, 3, "", "boilerplate"), "x", 5.0, -2, -3.0)
+    assert score(word, config) == 5.0 - 2.0 - 0.75
+    assert score(hedge, config) == score(word, config) + 4.0
+    assert score(furniture, config) == 5.0
