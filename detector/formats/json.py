@@ -19,10 +19,11 @@ says whether the fix may be applied without review: rule fixes (MT1xx) are safe 
 threshold. With ``mtlint check --suggest``, an MT201 finding that gets suggestions carries them
 as ``replacements`` (best first, each the new text of the finding's span) and ``edits``, one per
 replacement in the same order: the span it really edits and that suggestion's confidence
-(``confidence`` itself stays the detector's probability)::
+(``confidence`` itself stays the detector's probability); on the seed article::
 
-    "replacements": ["with 23 countries estimated"],
-    "edits": [{"start": 212, "end": 218, "text": "people", "new": "countries", "confidence": 0.93}]
+    "start": 1189, "end": 1275, "text": "If the next meeting chair is convened, no decision ...",
+    "replacements": ["If the next meeting is convened, no decision has been made as to who will chair."],
+    "edits": [{"start": 1208, "end": 1214, "text": " chair", "new": "", "confidence": 0.967}]
 
 Field names are stable within a version; fields may be added (``end_line``/``end_column`` and
 the optional ``edits`` were).
