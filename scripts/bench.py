@@ -6,7 +6,9 @@ Every tool checks the same news documents (sentences of a document joined by spa
 its own fresh process, so peak RSS (ru_maxrss) includes the tool's imports and data. Reported:
 sentences per second (best of ``--repeat``), peak memory, and the ratio to mtlint.
 ``mtlint-model`` is rules plus the learned detector (torch, MiniLM and the adapters loaded once;
-load time shown apart). A second table times ``check`` and ``fix`` (rules) on texts of 1, 4
+load time shown apart); ``mtlint-full`` the same with the full tier (SmolLM2 + MiniLM), and
+``smollm-forward`` the plain language model alone on the same sentences (its speed is the full
+tier's baseline; load time is the warm load from the dequantized cache). A second table times ``check`` and ``fix`` (rules) on texts of 1, 4
 and 16 MB with one finding every four lines, to show both are linear and ``fix`` costs about
 what ``check`` does. Peers (harper-py, proselint) are skipped with a note when not installed
 (`pip install -e '.[peers]'`).
@@ -49,11 +51,21 @@ def _mtlint_rules() -> Checker:
     return check
 
 
-def _mtlint_model() -> Checker:
+def _mtlint_model(tier: str = "fast") -> Checker:
     from detector import check, learned
 
-    model = learned.load()
+    model = learned.load(tier)
     return lambda text: check(text, model=model)
+
+
+def _smollm_forward() -> Checker:
+    """The plain fp32 language model on every sentence (surprisal, entropy, rank, one hidden layer):
+    the baseline of the full tier's speed target (2.5x this)."""
+    from detector.document import Document
+    from detector.learned.smollm import load_lm
+
+    lm = load_lm()
+    return lambda text: lm.token_evidence([s.text for s in Document(text).sentences], layers=(16,))
 
 
 def _harper() -> Checker:
@@ -75,10 +87,12 @@ def _proselint() -> Checker:
 TOOLS: dict[str, Callable[[], Checker]] = {
     "mtlint-rules": _mtlint_rules,
     "mtlint-model": _mtlint_model,
+    "mtlint-full": lambda: _mtlint_model("full"),
+    "smollm-forward": _smollm_forward,
     "harper": _harper,
     "proselint": _proselint,
 }
-SLOW = {"mtlint-model"}  # timed once, not best of --repeat
+SLOW = {"mtlint-model", "mtlint-full", "smollm-forward"}  # timed once, not best of --repeat
 
 
 def load_documents(news: Path, limit: int | None) -> tuple[list[str], int]:

@@ -45,6 +45,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add("--seed", type=int, default=13, help="random seed (%(default)s)")
     add("--garble-fraction", type=_share, default=0.5, help="share of sentences to garble (%(default)s)")
     add("--splits", type=_fractions, default=(0.8, 0.1, 0.1), help="train,dev,test shares of documents")
+    add("--train-variants", type=int, default=1, help="garbled versions of each train sentence (%(default)s; the full tier's corpus uses 3)")
     return parser.parse_args(argv)
 
 
@@ -52,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     config = NoiseConfig(p_garble=args.garble_fraction)
     try:
-        manifest = build(args.clean, args.out, args.seed, args.splits, config)
+        manifest = build(args.clean, args.out, args.seed, args.splits, config, args.train_variants)
     except CorpusError as exc:
         print(f"build_corpus: error: {exc}", file=sys.stderr)
         return 2

@@ -18,6 +18,7 @@ from detector.document import Document
 from detector.learned.smollm import load_lm
 from detector.training.data import load_corpus, load_mt_en_dev
 from detector.training.lm_cache import cache_evidence, load_texts
+from detector.training.lm_recipe import LMRecipe
 from detector.training.lm_data import (
     by_segments,
     fit_and_calibration,
@@ -49,15 +50,15 @@ def all_texts(corpus: Path, mt: Path, zh: Path, per_source: int, calibration_per
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build/lm-evidence")
-    parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus-lm", help="built by build_corpus.py --out build/corpus-lm --train-variants 3")
     parser.add_argument("--mt", type=Path, default=SHARED / "mt-en-dev")
     parser.add_argument("--zh", type=Path, default=SHARED / "mt-zh-en")
     parser.add_argument("--layers", default="8,16")
-    parser.add_argument("--threshold-news", type=int, default=500, help="clean calibration news for the default threshold")
+    parser.add_argument("--threshold-news", type=int, default=LMRecipe.threshold_news, help="clean calibration news for the default threshold")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a busy machine)")
     parser.add_argument("--part", default="1/1", help="K/N: cache every N-th sentence from the K-th, into OUT/part-K (run N at once)")
-    parser.add_argument("--per-source", type=int, default=1000, help="fit sentences per source")
-    parser.add_argument("--calibration-per-source", type=int, default=200)
+    parser.add_argument("--per-source", type=int, default=LMRecipe.per_source, help="fit sentences per source")
+    parser.add_argument("--calibration-per-source", type=int, default=LMRecipe.calibration_per_source)
     parser.add_argument("--eval-cap", type=int, default=800, help="sentences of mt-zh-en dev (whole segments), mt-en-dev dev and synthetic test")
     args = parser.parse_args()
     texts = all_texts(args.corpus, args.mt, args.zh, args.per_source, args.calibration_per_source, args.eval_cap, args.threshold_news)

@@ -2,7 +2,9 @@
 """Train the ``full`` tier: heads of the SmolLM2 source, then combiner and thresholds; save the bundle.
 
 Usage (the shipped bundle):
-    python scripts/lm_cache.py --out build/lm-evidence          # the frozen LM's evidence, once
+    python scripts/build_corpus.py --out build/corpus-lm --seed 13 --train-variants 3
+    python scripts/lm_cache.py --out build/lm-evidence --part 1/2 & python scripts/lm_cache.py --out build/lm-evidence --part 2/2
+                                                                 # the frozen LM's evidence, once (~45 min on 2 idle cores)
     python scripts/train_lm.py --evidence build/lm-evidence --out detector/learned/weights/full
 
 Ablations: --layer N, --no-logits (hidden states only: the model runs N layers, no vocabulary
@@ -27,7 +29,7 @@ SHARED = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "d
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--evidence", type=Path, default=ROOT / "build/lm-evidence")
-    parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus-lm", help="built by build_corpus.py --out build/corpus-lm --train-variants 3")
     parser.add_argument("--mt", type=Path, default=SHARED / "mt-en-dev")
     parser.add_argument("--zh", type=Path, default=SHARED / "mt-zh-en")
     parser.add_argument("--no-zh", action="store_true")
@@ -36,9 +38,9 @@ def main() -> None:
     parser.add_argument("--layer", type=int, default=16)
     parser.add_argument("--no-logits", action="store_true")
     parser.add_argument("--no-minilm", action="store_true")
-    parser.add_argument("--per-source", type=int, default=1000)
-    parser.add_argument("--calibration-per-source", type=int, default=200)
-    parser.add_argument("--threshold-news", type=int, default=500, help="clean calibration news that set the default threshold")
+    parser.add_argument("--per-source", type=int, default=LMRecipe.per_source)
+    parser.add_argument("--calibration-per-source", type=int, default=LMRecipe.calibration_per_source)
+    parser.add_argument("--threshold-news", type=int, default=LMRecipe.threshold_news, help="clean calibration news that set the default threshold")
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--pair-weight", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=13)

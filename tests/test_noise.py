@@ -253,6 +253,23 @@ def test_build_corpus_is_deterministic(tmp_path: Path) -> None:
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
 
 
+def test_train_variants_add_pairs_to_train_only(tmp_path: Path) -> None:
+    _write_docs(tmp_path / "documents.jsonl")
+    build_corpus.main(["--clean", str(tmp_path), "--out", str(tmp_path / "one"), "--seed", "8"])
+    build_corpus.main(["--clean", str(tmp_path), "--out", str(tmp_path / "three"), "--seed", "8", "--train-variants", "3"])
+    for name in ("dev.jsonl", "test.jsonl"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "three" / name).read_bytes()
+    one = [json.loads(line) for line in (tmp_path / "one" / "train.jsonl").read_text().splitlines()]
+    three = [json.loads(line) for line in (tmp_path / "three" / "train.jsonl").read_text().splitlines()]
+    assert [r for r in three if ":v" not in r["id"]] == one  # the first variant is the corpus of one
+    extra = [r for r in three if ":v" in r["id"]]
+    assert {r["id"].split(":v")[1][0] for r in extra} == {"1", "2"}
+    by_pair: dict[str, list[dict]] = {}
+    for r in extra:
+        by_pair.setdefault(r["pair_id"], []).append(r)
+    assert by_pair and all(sorted(x["label"] for x in g) == [0, 1] for g in by_pair.values())
+    assert all(g[0]["text"] != g[1]["text"] for g in by_pair.values())
+
 def test_build_corpus_reads_plain_text(tmp_path: Path) -> None:
     source = tmp_path / "news.txt"
     blocks = ("\n".join(SENTENCES[i : i + 2]) for i in range(0, 8, 2))

@@ -166,11 +166,14 @@ def run(job: Job) -> dict:
     pool.close()
     progress.close()
     seconds = time.monotonic() - start
+    # The checkpoint goes first: a run killed during the renames below then starts over on
+    # --resume (same output), instead of finding a checkpoint whose spools are already renamed.
+    if not to_stdout:
+        ckpt_path.unlink(missing_ok=True)
     if errs is not None:
         _replace(errs, err_path, Path(job.errors), None, "jsonl", False, ())
     if not to_stdout:
         _replace(out, spool_path, Path(job.output), compression, fmt, job.read.id_field is not None, optional)
-        ckpt_path.unlink(missing_ok=True)
     result = summary(stats, seconds, scored_now, sentences_now, peak_mb, pool.jobs, job.spec.tier)
     if not job.quiet:
         print_summary(result)

@@ -41,9 +41,9 @@ class LMRecipe:
     layer: int = 16
     logits: bool = True
     minilm: bool = True
-    per_source: int = 1000
-    calibration_per_source: int = 200
-    threshold_news: int = 500
+    per_source: int = 24000
+    calibration_per_source: int = 800
+    threshold_news: int = 2000
     epochs: int = 6
     pair_weight: float = 1.0
     token_weight: float = 0.5

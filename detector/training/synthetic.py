@@ -114,23 +114,27 @@ def split_documents(docs: list[NewsDocument], fractions: Fractions, seed: int) -
     }
 
 
-def document_items(doc: NewsDocument, seed: int, config: NoiseConfig) -> Iterator[Labelled]:
+def document_items(doc: NewsDocument, seed: int, config: NoiseConfig, variants: int = 1) -> Iterator[Labelled]:
     """Items of one document; each sentence has its own RNG, so output does not depend on order.
 
     Both sides of a pair are restyled with the same style draw, so they differ only by the noise.
+    ``variants`` > 1 adds, per sentence, that many - 1 further pairs, each garbled and restyled
+    with its own draw (ids and pair ids end in ``:vK``); the first variant is the same as with 1.
     """
     for i, sentence in enumerate(doc.sentences):
-        key = f"{seed}:{doc.doc_id}:{i}"
-        rng = random.Random(key)
-        noisy = garble(sentence, rng, config) if rng.random() < config.p_garble else None
-        base = f"{doc.doc_id}:{i}"
-        clean = Labelled(restyle(sentence, random.Random(f"{key}:style")), 0, (), f"{base}:c", "synthetic", doc_id=doc.doc_id)
-        if noisy and noisy.spans:
-            styled = restyle_garbled(noisy, random.Random(f"{key}:style"))
-            yield replace(styled, id=f"{base}:g", source="synthetic", pair=base, doc_id=doc.doc_id)
-            yield replace(clean, pair=base)
-        else:
-            yield clean
+        for v in range(variants):
+            suffix = f":v{v}" if v else ""
+            key = f"{seed}:{doc.doc_id}:{i}{suffix}"
+            rng = random.Random(key)
+            noisy = garble(sentence, rng, config) if v or rng.random() < config.p_garble else None
+            base = f"{doc.doc_id}:{i}{suffix}"
+            clean = Labelled(restyle(sentence, random.Random(f"{key}:style")), 0, (), f"{base}:c", "synthetic", doc_id=doc.doc_id)
+            if noisy and noisy.spans:
+                styled = restyle_garbled(noisy, random.Random(f"{key}:style"))
+                yield replace(styled, id=f"{base}:g", source="synthetic", pair=base, doc_id=doc.doc_id)
+                yield replace(clean, pair=base)
+            elif not v:
+                yield clean
 
 
 # --------------------------------------------------------------------------- writing
@@ -148,13 +152,15 @@ def _split_stats(docs: list[NewsDocument], items: list[Labelled]) -> dict:
     }
 
 
-def build(clean: Path, out: Path, seed: int, fractions: Fractions, config: NoiseConfig) -> dict:
-    """Build the corpus into ``out`` and return the manifest."""
+def build(clean: Path, out: Path, seed: int, fractions: Fractions, config: NoiseConfig, train_variants: int = 1) -> dict:
+    """Build the corpus into ``out`` and return the manifest; ``train_variants`` garbled versions
+    per sentence of the train split (dev and test always get one, so evaluation does not change)."""
     splits = split_documents(read_documents(clean), fractions, seed)
     out.mkdir(parents=True, exist_ok=True)
     counts, ops, categories = {}, Counter(), Counter()
     for name in SPLITS:
-        items = [item for doc in splits[name] for item in document_items(doc, seed, config)]
+        variants = train_variants if name == "train" else 1
+        items = [item for doc in splits[name] for item in document_items(doc, seed, config, variants)]
         lines = "".join(json.dumps(item.record(), ensure_ascii=False) + "\n" for item in items)
         atomic_write(out / f"{name}.jsonl", lines.encode("utf-8"))
         counts[name] = _split_stats(splits[name], items)
@@ -166,6 +172,7 @@ def build(clean: Path, out: Path, seed: int, fractions: Fractions, config: Noise
         "seed": seed,
         "splits": dict(zip(SPLITS, fractions)),
         "garble_fraction": config.p_garble,
+        "train_variants": train_variants,
         "config": asdict(config),
         "counts": counts,
         "ops": dict(sorted(ops.items())),
