@@ -15,6 +15,7 @@ from detector.rules import select
 MAX_UNSAFE_PASSES = 5
 
 if TYPE_CHECKING:
+    from detector.corrections.corrector import Corrector
     from detector.learned.detector import Detector
 
 __all__ = ["Report", "apply_fixes", "check", "fix", "resolve"]
@@ -43,6 +44,7 @@ def check(
     model: Detector | bool | str | Path = False,
     accepted: Iterable[str] = (),
     boilerplate: Sequence[str] = (),
+    suggest: bool | Corrector = False,
 ) -> Report:
     """Run the rules on ``text`` and return a :class:`Report`.
 
@@ -51,6 +53,8 @@ def check(
     :class:`~detector.learned.detector.Detector`; bundles load once per process
     (:func:`detector.learned.load`). The default runs the rules only and never imports torch.
     ``accepted`` words are never flagged as names or particles; ``boilerplate`` adds MT105 patterns.
+    With ``suggest`` (``True`` for SmolLM2, or a :class:`~detector.corrections.corrector.Corrector`),
+    MT201 findings carry suggested corrections (unsafe: shown, never applied by ``fixed_text``).
     """
     accepted, boilerplate = frozenset(accepted), tuple(boilerplate)
     doc = Document(text, accepted=accepted, boilerplate=boilerplate)
@@ -58,10 +62,12 @@ def check(
     findings = [f for rule in chosen if not rule.needs_model for f in rule.check(doc)]
     learned = [rule for rule in chosen if rule.needs_model]
     if learned and doc.sentences and model is not False and model != "rules":
-        from detector import learned as bundles
+        found = [f for rule in learned for f in rule.check(doc, _detector(model))]
+        if suggest and found:
+            from detector.corrections.fixes import default_corrector, with_suggestions
 
-        detector = bundles.load() if model is True else bundles.load(model) if isinstance(model, (str, Path)) else model
-        findings += [f for rule in learned for f in rule.check(doc, detector)]
+            found = with_suggestions(doc, found, default_corrector() if suggest is True else suggest)
+        findings += found
     mechanical = [rule for rule in chosen if not rule.needs_model]
     settled = settle(text, findings, lambda t: [f for rule in mechanical for f in rule.check(Document(t, accepted=accepted, boilerplate=boilerplate))])
     reported = {(f.rule, f.start, f.end) for f in findings}
@@ -70,8 +76,15 @@ def check(
     return Report(text, findings, doc, settled.accepted, settled.text)
 
 
+def _detector(model: Detector | bool | str | Path) -> Detector:
+    """The loaded detector ``model`` names (``True``: the default tier), once per process."""
+    from detector import learned as bundles
+
+    return bundles.load() if model is True else bundles.load(model) if isinstance(model, (str, Path)) else model
+
+
 def fix(
-    text: str, rules: Sequence[Rule] | None = None, *, unsafe: bool = False, model: Detector | bool | str | Path = True, corrector: object = None
+    text: str, rules: Sequence[Rule] | None = None, *, unsafe: bool = False, model: Detector | bool | str | Path = True, corrector: Corrector | None = None
 ) -> str:
     """The text with every fix :func:`check` reports applied.
 
@@ -79,17 +92,19 @@ def fix(
     the same text, and ``fix(fix(t)) == fix(t)``: fixes that fixing exposes are reported by
     ``check`` as chained findings and applied too (see :mod:`detector.fixes`).
     With ``unsafe``, the learned detector (``model``) also runs on the fixed text and the
-    suggestions for its MT201 findings that reach the corrector's confidence threshold are applied
-    (``corrector``: default, SmolLM2), repeated until nothing changes (at most a few passes).
+    suggestions for its MT201 findings that reach the confidence threshold (the corrector's, else
+    the model bundle's ``corrections.apply_threshold``) are applied (``corrector``: default,
+    SmolLM2), repeated until nothing changes (at most a few passes).
     """
     text = check(text, rules).fixed_text
-    if not unsafe:
+    if not unsafe or model is False or model == "rules":
         return text
     from detector.corrections.fixes import default_corrector, unsafe_fixes
 
+    detector, corrector = _detector(model), corrector or default_corrector()
     for _ in range(MAX_UNSAFE_PASSES):
-        report = check(text, rules, model=model)
-        suggested = unsafe_fixes(report.document, report.findings, corrector or default_corrector())
+        report = check(text, rules, model=detector)
+        suggested = unsafe_fixes(report.document, report.findings, corrector, corrector.threshold(detector))
         chosen = resolve(suggested, unsafe=True)
         fixed = check(apply_fixes(text, chosen), rules).fixed_text
         if fixed == text:

@@ -32,12 +32,28 @@ CATEGORIES = (
 
 
 @dataclass(frozen=True)
+class Edit:
+    """What one replacement of a finding really changes: ``text[start:end]`` -> ``new``, with its confidence.
+
+    A model suggestion usually edits a narrower stretch (a word) than its finding's span (the
+    flagged sentence or words); ``Finding.edits`` says where, one per replacement.
+    """
+
+    start: int
+    end: int
+    new: str
+    confidence: float
+
+
+@dataclass(frozen=True)
 class Finding:
     """One suspected artifact: ``text[start:end]`` with a message and suggested replacements.
 
     ``replacements[0]`` is the fix applied by ``mtlint fix``; an empty string deletes the span.
     An empty ``replacements`` list means there is no automatic fix; ``safe`` says whether the
     fix may be applied without review (rule fixes are; a model's suggestions are not).
+    ``edits`` (model suggestions only) are the replacements in detail, in the same order: the
+    edited span inside ``start:end`` and the suggestion's own confidence.
     """
 
     rule: str
@@ -51,6 +67,7 @@ class Finding:
     confidence: float = 1.0
     source: Source = "rule"
     safe: bool = True
+    edits: tuple[Edit, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0 <= self.start <= self.end:

@@ -59,6 +59,7 @@ def add_check_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--changed-lines", action="store_true", help="report only findings on lines changed in the git work tree (since --since)")
     p.add_argument("--since", default="HEAD", metavar="REV", help="the revision --changed-lines compares with (default: HEAD)")
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in text output (auto: on a terminal, unless NO_COLOR is set)")
+    p.add_argument("--suggest", action="store_true", help="suggest corrected text for MT201 findings with the language model (SmolLM2; slower; unsafe fixes, applied only by fix --unsafe-fixes)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -120,15 +121,18 @@ def chosen_rules(values: dict[str, config.Setting]) -> list[Rule]:
         raise LintError(str(e)) from None
 
 
-def check_source(text: str, values: dict[str, config.Setting], input_format: str, model: Any = None, *, unused: bool = False) -> Report:
-    """Check one decoded input: prose only, findings mapped into ``text``, severities and suppressions applied."""
+def check_source(
+    text: str, values: dict[str, config.Setting], input_format: str, model: Any = None, *, unused: bool = False, suggest: bool = False
+) -> Report:
+    """Check one decoded input: prose only, findings mapped into ``text``, severities and suppressions applied
+    (``suggest``: MT201 findings carry suggested corrections, :func:`detector.api.check`)."""
     if input_format == "text":
         prose, directives = suppress.plain_directives(text)
     else:
         prose, comments = extract(text, input_format)
         directives = suppress.comment_directives(text, comments)
     rules = chosen_rules(values)
-    inner = check(prose.text, rules, model=model or False, accepted=values["accept"].value, boilerplate=values["boilerplate"].value)
+    inner = check(prose.text, rules, model=model or False, accepted=values["accept"].value, boilerplate=values["boilerplate"].value, suggest=suggest)
     identity = prose.text == text and len(prose.pieces) <= 1
     doc = inner.document if identity else Document(text)
     severity, threshold = values["severity"].value, values["threshold"].value
@@ -238,7 +242,7 @@ def _check_path(path: str, walked: bool, settings: Settings, load_model: ModelLo
         fmt = format_for(name, args.input_format)
         needed = source.text.strip() and any(r.needs_model for r in chosen_rules(values))
         model = load_model(values["model"].value) if needed else None  # --select MT1 never loads torch
-        result = check_source(source.text, values, fmt, model, unused=args.report_unused_suppressions)
+        result = check_source(source.text, values, fmt, model, unused=args.report_unused_suppressions, suggest=args.suggest)
         if args.changed_lines:
             result = _only_changed(result, path, args.since)
     except (InputError, config.ConfigError, suppress.SuppressionError, LintError) as e:

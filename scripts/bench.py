@@ -20,10 +20,15 @@ peak memory per worker, and the ratio to harper-py and proselint from the first 
 rules, no documents, no I/O): the ceiling the model tiers' throughput is compared with. ``--score-docs N``
 limits the model tiers to the first N documents (the rules tier always gets all of them). The
 rules tier also runs on one-sentence records (the first ``--score-sentences`` news sentences,
-one a record: the per-record cost). A last table splits the fast tier's model into stages
+one a record: the per-record cost). Another table splits the fast tier's model into stages
 (tokenize, encoder forward, heads, cheap features, and all of ``probabilities``), CPU ms per
 sentence on one thread, with the bundle's encoder in fp32 and dynamically quantized to int8
 (``minilm/config.json`` ``"int8"`` chooses which one is served).
+
+A fourth table checks the seed article with each model tier, without and with suggested
+corrections (``check(..., suggest=...)``, i.e. ``mtlint check --suggest``; SmolLM2 loaded once,
+load time excluded), in one process: seconds (best of ``--repeat``), their ratio, the seconds per
+flagged sentence, and that cost in LM passes (a batched SmolLM2 pass over the flagged sentences).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # this checkout's detector, also in the child processes
+SEED = ROOT / "seeds" / "000_92ad0e3d2eded5f1.txt"
 
 Checker = Callable[[str], object]
 
@@ -206,6 +212,40 @@ def stages_worker(news: Path, limit: int | None) -> None:
     print(json.dumps({"sentences": len(sentences), "served": "fp32" if other_config.int8 else "int8", "rows": rows}))
 
 
+def suggest_worker(tier: str, repeat: int) -> None:
+    """Time checking the seed article with ``tier``'s model, without and with suggestions."""
+    from detector import check, learned
+    from detector.corrections.fixes import default_corrector
+
+    model, corrector = learned.load(tier), default_corrector()
+    text = SEED.read_text(encoding="utf-8")
+    report = check(text, model=model, suggest=corrector)  # warm up both models
+    flagged = sorted({s.text for s in report.document.sentences for f in report.findings if f.rule == "MT201" and s.start <= f.start < s.end})
+    timings: dict[str, list[float]] = {"check": [], "suggest": [], "lm_pass": []}
+    for _ in range(repeat):
+        for key, run in (("check", lambda: check(text, model=model)), ("suggest", lambda: check(text, model=model, suggest=corrector)), ("lm_pass", lambda: corrector.scorer.lm.sentence_logprob(flagged))):
+            t0 = time.perf_counter()
+            run()
+            timings[key].append(time.perf_counter() - t0)
+    best = {k: min(v) for k, v in timings.items()}
+    extra = best["suggest"] - best["check"]
+    print(json.dumps({
+        "tier": tier, "flagged": len(flagged), "suggested": sum(bool(f.edits) for f in report.findings),
+        "check_s": best["check"], "suggest_s": best["suggest"], "per_flagged_s": extra / max(len(flagged), 1),
+        "lm_passes": extra / best["lm_pass"] if flagged else 0.0,
+    }))
+
+
+def suggest_table(repeat: int) -> None:
+    """``check`` against ``check`` with suggestions on the seed article, per model tier."""
+    print(f"\n{'seed article':<14} {'flagged':>8} {'suggested':>10} {'check s':>8} {'+suggest s':>11} {'ratio':>7} {'s/flagged':>10} {'LM passes':>10}")
+    for tier in ("fast", "full"):
+        if r := run_child("--suggest", tier, "--repeat", str(repeat)):
+            ratio = r["suggest_s"] / r["check_s"]
+            print(f"{tier:<14} {r['flagged']:>8} {r['suggested']:>10} {r['check_s']:>8.2f} {r['suggest_s']:>11.2f} {ratio:>6.2f}x {r['per_flagged_s']:>10.2f} {r['lm_passes']:>10.1f}")
+    print("(LM passes: the suggestions' extra time per flagged sentence over one batched SmolLM2 pass over it)")
+
+
 def score_run(news: Path, limit: int | None, tier: str, jobs: int, unit: str = "documents") -> dict | None:
     """``mtlint score`` on the documents (or, with ``unit="sentences"``, the sentences) as JSONL records; its ``--summary``."""
     texts = load_documents(news, limit)[0] if unit == "documents" else load_sentences(news, limit)
@@ -254,6 +294,8 @@ def main() -> None:
     parser.add_argument("--no-score", action="store_true", help="skip the mtlint score table")
     parser.add_argument("--score-sentences", type=int, default=20000, help="rules tier on one-sentence records: the first N news sentences (0: skip)")
     parser.add_argument("--stages", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--suggest", help=argparse.SUPPRESS)
+    parser.add_argument("--suggest-only", action="store_true", help="only the check vs check-with-suggestions table")
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker, args.news, args.docs, args.repeat)
@@ -263,6 +305,10 @@ def main() -> None:
         return forward_worker(args.news, args.docs)
     if args.stages is not None:
         return stages_worker(args.news, args.stages)
+    if args.suggest:
+        return suggest_worker(args.suggest, args.repeat)
+    if args.suggest_only:
+        return suggest_table(args.repeat)
     rows = [] if args.scaling_only else peers_table(args, str(args.docs or 0))
     print(f"\n{'text':<8} {'findings':>9} {'check s':>8} {'fix s':>8} {'fix/check':>10} {'peak MB':>8}")
     for mb in (1, 4, 16):
@@ -272,6 +318,8 @@ def main() -> None:
 
     if not (args.no_score or args.scaling_only):
         score_table(args, rows)
+    if not args.scaling_only:
+        suggest_table(args.repeat)
 
 
 def score_table(args: argparse.Namespace, rows: list[dict]) -> None:

@@ -4,6 +4,7 @@ Usage:
     python scripts/evaluate_corrections.py collect --set handwritten --spans gold|model --out R.jsonl [--limit N]
     python scripts/evaluate_corrections.py calibrate R.jsonl...      # grid over margin and token bonus
     python scripts/evaluate_corrections.py report R.jsonl... [--margin M --token-bonus B]
+    python scripts/evaluate_corrections.py diagnose --set handwritten --spans gold|model [--limit N] [--out D.jsonl]
 
 ``collect`` runs the search once per garbled sentence and stores every guarded candidate with its
 raw log-probability gain, so that ``calibrate`` (on the synthetic *dev* split only) and ``report``
@@ -16,6 +17,11 @@ Reported: the share of garbled sentences whose top suggestion restores the clean
 brings it closer or makes it worse (word edit distance), the share that get any suggestion, and
 edit precision/recall/F0.5 in the style of ERRANT but with word-level edits extracted by difflib
 (not ERRANT's linguistically merged edits); on clean news, the share of sentences with a suggestion.
+
+``diagnose`` says, for each garbled sentence whose top suggestion does not restore the original,
+where the search lost it: MT201 does not flag it, the flagged span misses the error, a meaning
+guard rejects the original, no generator proposes it (one edit; or it needs two), the prior prunes
+it before scoring, it scores below the margin, or another candidate outranks it.
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from detector.corrections.edits import Edit, words  # noqa: E402
 from detector.corrections.guards import violation  # noqa: E402
 from detector.distance import levenshtein  # noqa: E402
-from detector.corrections.search import Scored, SearchConfig, rank, scored_candidates, unigram_change  # noqa: E402
+from detector.corrections.search import Scored, SearchConfig, allowed, focus_spans, generate, pruned, rank, score, scored_candidates, unigram_change  # noqa: E402
 from detector.training.data import load_corpus  # noqa: E402
 
 
@@ -73,7 +79,10 @@ def collect(args: argparse.Namespace) -> None:
 
     torch.set_num_threads(1)
     rows = pairs(args.set, args.corpus)[:: args.every][: args.limit or None]
-    if args.spans == "model" or args.set == "clean-news":
+    if args.spans_from:  # MT201's spans of an earlier run (by id), so the detector need not run again
+        earlier = {r["id"]: r["spans"] for r in load([args.spans_from])}
+        rows = [dict(r, spans=earlier[r["id"]]) for r in rows if r["id"] in earlier]
+    elif args.spans == "model" or args.set == "clean-news":
         for row, spans in zip(rows, model_spans([r["text"] for r in rows])):
             row["spans"] = spans
     scorer = EditScorer(load_lm())
@@ -99,7 +108,7 @@ def top(row: dict, config: SearchConfig) -> str:
     """The sentence after the top suggestion (the garbled sentence when there is none)."""
     edits = [(Edit(s, e, new, kind), g, n) for s, e, new, kind, g, n in row["candidates"]]
     scored = [Scored(e, e.apply(row["text"]), g, n, unigram_change(row["text"], e)) for e, g, n in edits]
-    scored = [c for c in scored if violation(row["text"], c.text) is None]  # guards of today's code
+    scored = [c for c in scored if allowed(row["text"], c.edit)]  # guards of today's code
     best = rank(scored, config)
     return best[0][1] if best else row["text"]
 
@@ -203,6 +212,83 @@ def cost(args: argparse.Namespace) -> None:
     }))
 
 
+def _same(a: str, b: str) -> bool:
+    """The metric's notion of a restored sentence: the same words."""
+    return [w.text for w in words(a)] == [w.text for w in words(b)]
+
+
+def where_lost(row: dict, scorer: object, config: SearchConfig) -> str:
+    """Why the top suggestion for ``row`` is not its clean original (or "restored")."""
+    text, clean = row["text"], row["clean"]
+    if not row["spans"]:
+        return "not flagged"
+    gold = row.get("gold", row["spans"])
+    if not any(s < ge and gs < e for s, e in row["spans"] for gs, ge in gold):
+        return "span misses the error"
+    analysis = scorer.analyse(text)  # type: ignore[attr-defined]
+    edits = generate(text, row["spans"], analysis, (), config)
+    hit = next((e for e in edits if _same(e.apply(text), clean)), None)
+    why = violation(text, clean)
+    if why is not None and (hit is None or not allowed(text, hit)):
+        return "guard: " + (why if why.startswith(("changes", "deletes")) else "edit budget")
+    if hit is None:
+        pairs_ = ((a, b) for a in edits for b in edits if a.end < b.start)
+        if any(_same(_apply2(text, a, b), clean) for a, b in pairs_):
+            return "needs two edits"
+        focus = focus_spans(text, row["spans"], analysis, config)
+        a, b = [w.text for w in words(text)], [w.text for w in words(clean)]
+        ws = words(text)
+        ops = [op for op in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes() if op[0] != "equal"]
+        touched = {i for _, i1, i2, _, _ in ops for i in range(max(0, i1 - 1), min(len(ws), max(i2, i1 + 1)))}
+        if not any(s < ws[i].end and ws[i].start < e for i in touched for s, e in focus):
+            return "not generated: error outside the focused words"
+        kind = "+".join(sorted({f"{tag} {i2 - i1}>{j2 - j1}" for tag, i1, i2, j1, j2 in ops}))
+        return f"not generated: {kind if len(ops) == 1 else 'several edits'}"
+    guarded = [e for e in edits if allowed(text, e)]
+    kept = pruned(guarded, text, scorer, analysis, config)  # type: ignore[arg-type]
+    if hit not in kept:
+        return "pruned before scoring"
+    texts = [e.apply(text) for e in kept]
+    gains = scorer.gains(analysis, texts, config.window)  # type: ignore[attr-defined]
+    counts = scorer.token_counts(texts) - (len(analysis.ids) - 1)  # type: ignore[attr-defined]
+    values = {e: score(Scored(e, t, float(g), int(n), unigram_change(text, e)), config) for e, t, g, n in zip(kept, texts, gains, counts)}
+    if values[hit] <= config.margin:
+        return "generated, below the margin"
+    if max(values.values()) > values[hit]:
+        return "generated, outranked"
+    return "restored"
+
+
+def _apply2(text: str, a: Edit, b: Edit) -> str:
+    """Two edits that do not touch (``a`` before ``b``) applied together."""
+    return text[: a.start] + a.new + text[a.end : b.start] + b.new + text[b.end :]
+
+
+def diagnose(args: argparse.Namespace) -> None:
+    from collections import Counter
+
+    from detector.corrections.scoring import EditScorer
+    from detector.learned.smollm import load_lm
+
+    rows = pairs(args.set, args.corpus)[:: args.every][: args.limit or None]
+    for row in rows:
+        row["gold"] = row["spans"]
+    if args.spans == "model":
+        for row, spans in zip(rows, model_spans([r["text"] for r in rows])):
+            row["spans"] = spans
+    scorer = EditScorer(load_lm())
+    config = SearchConfig(max_candidates=args.max_candidates, window=args.window)
+    found: Counter[str] = Counter()
+    out = open(args.out, "w", encoding="utf-8") if args.out else None
+    for row in rows:
+        found[why := where_lost(row, scorer, config)] += 1
+        if out:
+            out.write(json.dumps({"id": row["id"], "why": why, "text": row["text"], "clean": row["clean"], "spans": row["spans"]}, ensure_ascii=False) + "\n")
+    print(f"{len(rows)} garbled sentences ({args.set}, {args.spans} spans)")
+    for why, n in found.most_common():
+        print(f"{n:5d}  {n / max(len(rows), 1):6.1%}  {why}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="cmd", required=True)
@@ -212,6 +298,7 @@ def main() -> None:
     c.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
     c.add_argument("--out", type=Path, required=True)
     c.add_argument("--limit", type=int, default=0)
+    c.add_argument("--spans-from", type=Path, help="take the spans from an earlier collect/diagnose output (same ids)")
     c.add_argument("--every", type=int, default=1, help="take every n-th sentence (a spread-out subsample)")
     c.add_argument("--window", type=int, default=SearchConfig().window)
     c.add_argument("--max-candidates", type=int, default=SearchConfig().max_candidates)
@@ -223,10 +310,19 @@ def main() -> None:
     r.add_argument("--margin", type=float)
     r.add_argument("--token-bonus", type=float, default=SearchConfig().token_bonus)
     r.add_argument("--unigram-weight", type=float, default=SearchConfig().unigram_weight)
+    d = sub.add_parser("diagnose")
+    d.add_argument("--set", required=True, choices=["handwritten", "synthetic-dev", "synthetic-test"])
+    d.add_argument("--spans", choices=["gold", "model"], default="gold")
+    d.add_argument("--corpus", type=Path, default=ROOT / "build/corpus")
+    d.add_argument("--out", type=Path)
+    d.add_argument("--limit", type=int, default=0)
+    d.add_argument("--every", type=int, default=1)
+    d.add_argument("--window", type=int, default=SearchConfig().window)
+    d.add_argument("--max-candidates", type=int, default=SearchConfig().max_candidates)
     t = sub.add_parser("cost")
     t.add_argument("--repeat", type=int, default=2)
     args = parser.parse_args()
-    {"collect": collect, "calibrate": calibrate, "report": report, "cost": cost}[args.cmd](args)
+    {"collect": collect, "calibrate": calibrate, "report": report, "cost": cost, "diagnose": diagnose}[args.cmd](args)
 
 
 if __name__ == "__main__":

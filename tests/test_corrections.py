@@ -223,3 +223,56 @@ def test_search_runs_end_to_end_on_the_tiny_lm(tiny_lm) -> None:
     out = suggest(s, [(i, i + 2)], EditScorer(tiny_lm), config=SearchConfig(margin=-1e9))
     assert out and all("United States" in o.text and "Monday" in o.text for o in out)
     assert [o.gain for o in out] == sorted((o.gain for o in out), reverse=True)
+
+
+def test_delete_boilerplate_takes_page_furniture_glued_to_a_flagged_sentence() -> None:
+    s = "Prosecutors said the pair bought two cars. Sign up for our daily newsletter"
+    assert "Prosecutors said the pair bought two cars." in _texts("delete_boilerplate", s, s)
+    s = "Continue reading the main story Tourism revenue hit a record last year."
+    assert "Tourism revenue hit a record last year." in _texts("delete_boilerplate", s, s)
+    s = "The committee met without a quorum Advertisement"
+    assert "The committee met without a quorum" in _texts("delete_boilerplate", s, s)
+    s = "Lawmakers walked out before the vote, Advertisement denying the opposition a quorum."
+    assert "Lawmakers walked out before the vote, denying the opposition a quorum." in _texts("delete_boilerplate", s, "Advertisement denying")
+
+
+def test_delete_boilerplate_leaves_ordinary_words_alone() -> None:
+    s = "Advertisement revenue fell sharply as the story continues to unfold."
+    assert _texts("delete_boilerplate", s, s) == set()
+
+
+def test_repair_mojibake_redecodes_utf8_read_as_cp1252() -> None:
+    s = "The gold went to ZoÃ« MÃ¼ller, and tickets cost â‚¬18 at Brandtâ€™s."
+    assert _texts("repair_mojibake", s, s) == {"The gold went to Zoë Müller, and tickets cost €18 at Brandt’s."}
+    assert _texts("repair_mojibake", "Café owners in Zürich – and Brandt’s – agreed.", "Café owners") == set()
+
+
+def test_table_generators_look_at_the_whole_flagged_span_not_only_the_focus_words() -> None:
+    s = "It is said that the airport will remain closed until Friday."
+    focus = (s.index("remain"), s.index("remain") + 6)
+    narrow = {e.apply(s) for e in GENERATORS["delete_phrase"](Target(s, (focus,)))}
+    wide = {e.apply(s) for e in GENERATORS["delete_phrase"](Target(s, (focus,), flagged=((0, len(s)),)))}
+    assert narrow == set() and "The airport will remain closed until Friday." in wide
+
+
+def test_unguarded_edits_change_no_word_of_the_sentence_itself() -> None:
+    from detector.corrections.search import allowed
+    from detector.corrections.edits import Edit
+
+    s = "Police charged Brandt with theft. Advertisement"
+    i = s.index(" Advertisement")
+    assert allowed(s, Edit(i, len(s), "", "boilerplate"))
+    assert not allowed(s, Edit(s.index("Brandt"), s.index("Brandt") + 6, "Brand", "predicted"))
+
+
+def test_score_credits_listed_hedges_and_takes_the_plain_gain_of_unguarded_edits() -> None:
+    from detector.corrections.edits import Edit
+    from detector.corrections.search import Scored, score
+
+    config = SearchConfig(token_bonus=1.0, unigram_weight=0.25, hedge_bonus=4.0)
+    word = Scored(Edit(0, 3, "", "delete_word"), "x", 5.0, -2, -3.0)
+    hedge = Scored(Edit(0, 3, "", "delete_phrase"), "x", 5.0, -2, -3.0)
+    furniture = Scored(Edit(0, 3, "", "boilerplate"), "x", 5.0, -2, -3.0)
+    assert score(word, config) == 5.0 - 2.0 - 0.75
+    assert score(hedge, config) == score(word, config) + 4.0
+    assert score(furniture, config) == 5.0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from detector import fix
+import json
+from dataclasses import dataclass
+
+from detector import check, fix
 from detector.corrections.corrector import Corrector
 from detector.corrections.search import SearchConfig
 from detector.document import Document
@@ -24,7 +27,17 @@ class StubModel:
         return [Flag(s, 0.9, [(s.text.index("people"), s.text.index("people") + 6)]) for s in doc.sentences if "23 people" in s.text]
 
 
-def _corrector(points: float, threshold: float = 0.5) -> Corrector:
+@dataclass
+class ThresholdModel(StubModel):
+    """The stub detector with a bundle's apply threshold."""
+
+    apply_threshold: float = 0.5
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+
+def _corrector(points: float, threshold: float | None = 0.5) -> Corrector:
     config = SearchConfig(margin=1.0, token_bonus=0.0, unigram_weight=0.0)
     return Corrector(StubScorer({"countries": points}), config, threshold)  # type: ignore[arg-type]
 
@@ -53,3 +66,42 @@ def test_unsafe_fixes_are_idempotent_and_combine_with_rule_fixes() -> None:
 def test_unsafe_fixes_below_the_confidence_threshold_are_not_applied() -> None:
     assert fix(TEXT, unsafe=True, model=StubModel(), corrector=_corrector(5.0, threshold=0.999)) == TEXT
     assert fix(TEXT, unsafe=True, model=StubModel(), corrector=_corrector(0.5)) == TEXT  # below the margin
+
+
+def test_the_bundles_apply_threshold_decides_when_the_corrector_has_none() -> None:
+    assert fix(TEXT, unsafe=True, model=ThresholdModel(0.5), corrector=_corrector(5.0, None)) == TEXT.replace("23 people", "23 countries")
+    assert fix(TEXT, unsafe=True, model=ThresholdModel(0.999), corrector=_corrector(5.0, None)) == TEXT
+
+
+def test_check_with_suggestions_carries_them_on_the_mt201_finding_only() -> None:
+    plain = check(TEXT, model=StubModel())
+    report = check(TEXT, model=StubModel(), suggest=_corrector(5.0))
+    [before], [after] = ([f for f in r.findings if f.rule == "MT201"] for r in (plain, report))
+    assert before.replacements == () and before.edits == ()
+    i = TEXT.index("people")
+    assert after.replacements[0] == "countries" and (after.start, after.end) == (i, i + 6)
+    [edit] = after.edits[:1]
+    assert (edit.start, edit.end, edit.new) == (i, i + 6, "countries") and 0.5 < edit.confidence <= 1
+    assert after.confidence == before.confidence and not after.safe  # the detector's probability; an unsafe fix
+    assert report.fixed_text == plain.fixed_text == TEXT  # check never applies a suggestion
+    assert [f for f in report.findings if f.rule != "MT201"] == [f for f in plain.findings if f.rule != "MT201"]
+
+
+def test_check_suggest_in_json_lists_the_edits_and_the_flag_is_off_by_default(tmp_path, monkeypatch, capsys) -> None:
+    from detector import cli
+    from detector.corrections import fixes
+
+    monkeypatch.setattr(cli, "_load_model", lambda spec: StubModel())
+    monkeypatch.setattr(fixes, "default_corrector", lambda: _corrector(5.0))
+    path = tmp_path / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    findings = {}
+    for flags in ([], ["--suggest"]):
+        cli.main(["check", "--format", "json", *flags, str(path)])
+        [entry] = json.loads(capsys.readouterr().out)["files"]
+        [findings[bool(flags)]] = [f for f in entry["findings"] if f["rule"] == "MT201"]
+    assert findings[False]["replacements"] == [] and "edits" not in findings[False]
+    f = findings[True]
+    assert f["replacements"][0] == "countries" and f["safe"] is False and f["source"] == "model"
+    assert f["edits"][0]["text"] == "people" and f["edits"][0]["new"] == "countries"
+    assert TEXT[f["edits"][0]["start"] : f["edits"][0]["end"]] == "people"

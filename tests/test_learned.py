@@ -47,6 +47,27 @@ def test_loading_fails_clearly_when_the_combiner_reads_other_columns(tmp_path: P
         load(cheap_bundle(tmp_path, ["encoder_logit", "token_max"]))
 
 
+def test_the_apply_threshold_of_suggestions_lives_in_the_manifest(tmp_path: Path) -> None:
+    from detector.learned.bundle import save
+    from detector.learned.detector import DEFAULT_APPLY_THRESHOLD
+
+    columns = json.loads((WEIGHTS / "minilm" / "cheap" / "config.json").read_text(encoding="utf-8"))["columns"]
+    folder = cheap_bundle(tmp_path / "a", columns)
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest.pop("corrections", None)
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    detector = load(folder)
+    assert detector.apply_threshold == DEFAULT_APPLY_THRESHOLD  # an older bundle without the entry
+    detector.apply_threshold = 0.97
+    save(tmp_path / "b", detector)
+    assert json.loads((tmp_path / "b" / "manifest.json").read_text(encoding="utf-8"))["corrections"] == {"apply_threshold": 0.97}
+    assert load(tmp_path / "b").apply_threshold == 0.97
+    manifest["corrections"] = {"apply_threshold": "high"}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(BundleError, match=r"a[/\\]manifest.json: corrections.apply_threshold must be a number"):
+        load(folder)
+
+
 def test_loading_fails_clearly_on_a_missing_or_foreign_bundle(tmp_path: Path) -> None:
     with pytest.raises(BundleError, match="manifest.json missing"):
         load(tmp_path)

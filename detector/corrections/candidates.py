@@ -19,21 +19,30 @@ from detector.corrections.tables import ARTICLES, alternatives, counter_nouns, p
 COMMON_WORD_ZIPF = 3.0  # a predicted or joined word must be at least this frequent in English
 FUNCTION_WORD_ZIPF = 5.0  # only words this frequent are inserted into a gap
 NOUN_MAX_ZIPF = 5.5  # a word after a number this frequent ("5% this year") is not a counted noun
+MAX_BOILERPLATE_WORDS = 9  # the longest page-furniture line looked for
 
 
 @dataclass(frozen=True)
 class Target:
     """A sentence, its flagged spans, and the evidence the generators draw on.
 
-    ``predictions[i]`` are the words the language model expected at the start of word ``i``
-    given the text before it; ``context_nouns`` are nouns that follow numbers elsewhere in the
-    document ("around 50 countries").
+    ``spans`` are the words the generators edit (a wide flagged span narrowed to its most surprising
+    words); ``flagged`` are the spans as flagged, where the table-driven generators look for the
+    noise model's phrases (empty: the same as ``spans``). ``predictions[i]`` are the words the
+    language model expected at the start of word ``i`` given the text before it; ``context_nouns``
+    are nouns that follow numbers elsewhere in the document ("around 50 countries").
     """
 
     sentence: str
     spans: tuple[tuple[int, int], ...]
     predictions: dict[int, tuple[str, ...]] = field(default_factory=dict)
     context_nouns: tuple[str, ...] = ()
+    flagged: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def wide(self) -> tuple[tuple[int, int], ...]:
+        """The spans as flagged (where table phrases are looked for)."""
+        return self.flagged or self.spans
 
     @property
     def words(self) -> list[Word]:
@@ -63,13 +72,13 @@ def delete_span(t: Target) -> Iterable[Edit]:
 
 
 def delete_phrase(t: Target) -> Iterable[Edit]:
-    """Delete a literal hedge of the noise model's table ("I'm afraid", "it is said that") in a span;
+    """Delete a literal hedge of the noise model's table ("I'm afraid", "it is said that") in a flagged span;
     a sentence-final hedge goes with the rest of its clause ("… security I’m afraid to bring.")."""
     flat = t.sentence.replace("’", "'").lower()
     final = {r[0].lower() for r in rows("hedges.tsv") if len(r) > 1 and r[1] == "end"}
     for phrase in phrases("hedges.tsv"):
         for m in re.finditer(r"(?<!\w)" + re.escape(phrase.lower()) + r"(?!\w)", flat):
-            if any(s < m.end() and m.start() < e for s, e in t.spans):
+            if any(s < m.end() and m.start() < e for s, e in t.wide):
                 yield delete(t.sentence, m.start(), m.end(), "delete_phrase")
                 rest = re.match(r"[^.!?;:,]*?(?=[.!?;:,]?[\"'”’)]*\s*$)", t.sentence[m.end() :])
                 if phrase.lower() in final and rest and rest.group():
@@ -167,12 +176,58 @@ def inflect(t: Target) -> Iterable[Edit]:
 
 
 def literal_collocation(t: Target) -> Iterable[Edit]:
-    """Replace a literal collocation of the noise model's table ("took participation in" -> "took part in")."""
+    """Replace a literal collocation of the noise model's table ("took participation in" -> "took part in") in a flagged span."""
     flat = t.sentence.lower()
     for literal, right in _collocations():
         for m in re.finditer(r"(?<!\w)" + re.escape(literal) + r"(?!\w)", flat):
-            if any(s < m.end() and m.start() < e for s, e in t.spans):
+            if any(s < m.end() and m.start() < e for s, e in t.wide):
                 yield Edit(m.start(), m.end(), match_case(t.sentence[m.start() : m.end()], right), "collocation")
+
+
+def delete_boilerplate(t: Target) -> Iterable[Edit]:
+    """Delete page furniture glued into a flagged sentence ("… luxury cars. Sign up for our daily
+    newsletter", "Continue reading the main story Tourism revenue …"): a run of whole words, one of
+    them flagged, that is a line of the noise model's boilerplate table or matches an MT105 pattern,
+    starting with a capital; a single word ("Advertisement") only after the sentence's first word."""
+    ws = t.words
+    for i, first in enumerate(ws):
+        if not first.text[:1].isupper():
+            continue
+        for j in range(i, min(len(ws), i + MAX_BOILERPLATE_WORDS)):
+            flagged = any(s < ws[j].end and first.start < e for s, e in t.wide)
+            if flagged and (j > i or i > 0) and is_boilerplate(t.sentence[first.start : ws[j].end]):
+                yield delete(t.sentence, first.start, ws[j].end, "boilerplate")
+
+
+def is_boilerplate(text: str) -> bool:
+    """``text`` is a line of the noise model's boilerplate table or a whole MT105 pattern (case-insensitive)."""
+    from detector.rules.boilerplate import _patterns
+
+    flat = text.strip().rstrip(".:!").lower()
+    return flat in {p.lower() for p in phrases("boilerplate.tsv")} or _patterns().fullmatch(flat) is not None
+
+
+MOJIBAKE_RE = re.compile("[\u0080-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]{2,}")
+
+
+def repair_mojibake(t: Target) -> Iterable[Edit]:
+    """Re-decode text that was UTF-8 read as Windows-1252 ("Brandtâ€™s" -> "Brandt’s", "â‚¬18" -> "€18"):
+    every such run of the flagged spans at once, only where the bytes are valid UTF-8."""
+    fixed = []
+    for m in MOJIBAKE_RE.finditer(t.sentence):
+        if any(s < m.end() and m.start() < e for s, e in t.wide):
+            try:
+                new = m.group().encode("cp1252").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            fixed.append((m.start(), m.end(), new))
+    if fixed:
+        start, end = fixed[0][0], fixed[-1][1]
+        out, at = [], start
+        for s, e, new in fixed:
+            out += [t.sentence[at:s], new]
+            at = e
+        yield Edit(start, end, "".join(out), "mojibake")
 
 
 @cache
@@ -183,6 +238,8 @@ def _collocations() -> tuple[tuple[str, str], ...]:
 GENERATORS: dict[str, Generator] = {
     g.__name__: g
     for g in (  # table-driven first: an edit two generators propose keeps the first one's kind
+        repair_mojibake,
+        delete_boilerplate,
         counter_noun,
         literal_collocation,
         delete_phrase,

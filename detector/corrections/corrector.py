@@ -1,8 +1,8 @@
 """Suggestions for the sentences MT201 flags: one corrector per process, reusing a loaded language model.
 
 :class:`Corrector` wraps the edit scorer, the search settings and the confidence above which
-``mtlint fix --unsafe-fixes`` applies a suggestion (``apply_threshold``; it moves into the model
-bundle's manifest once the bundle layout lands). :func:`suggest_in_document` turns flagged spans of a document into
+``mtlint fix --unsafe-fixes`` applies a suggestion (``apply_threshold``; by default the model
+bundle's, from its manifest). :func:`suggest_in_document` turns flagged spans of a document into
 :class:`~detector.corrections.replacements.Replacements` in document offsets.
 """
 
@@ -16,16 +16,19 @@ from detector.corrections.scoring import EditScorer
 from detector.corrections.search import SearchConfig, suggest
 from detector.document import Document, Sentence
 
-DEFAULT_APPLY_THRESHOLD = 0.9
-
 
 @dataclass
 class Corrector:
-    """The search over candidate edits with a language model, and when its suggestions are applied."""
+    """The search over candidate edits with a language model, and when its suggestions are applied
+    (``apply_threshold``; None: the threshold in the detector's bundle)."""
 
     scorer: EditScorer
     config: SearchConfig = SearchConfig()
-    apply_threshold: float = DEFAULT_APPLY_THRESHOLD
+    apply_threshold: float | None = None
+
+    def threshold(self, detector: object) -> float:
+        """The confidence a suggestion needs to be applied: this corrector's own, else the detector bundle's."""
+        return self.apply_threshold if self.apply_threshold is not None else detector.apply_threshold  # type: ignore[attr-defined]
 
 
 def suggest_in_document(
@@ -50,5 +53,5 @@ def suggest_in_document(
             mine = [f for f in found if f.start < span[1] + 1 and span[0] - 1 < f.end] or (found if len(group) == 1 else [])
             r = as_replacements(sent.text, span, mine)
             if r is not None:
-                out[(s, e)] = Replacements(r.start + sent.start, r.end + sent.start, r.options, r.confidence)
+                out[(s, e)] = r.shifted(sent.start)
     return out

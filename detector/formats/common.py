@@ -22,10 +22,11 @@ class FileResult:
 
 
 def finding_dict(report: Report, f: Finding) -> dict[str, object]:
-    """One finding as a JSON-ready dict (schema version 1, plus ``end_line``/``end_column``)."""
+    """One finding as a JSON-ready dict (schema version 1, plus ``end_line``/``end_column``, and
+    ``edits`` when the finding carries a model's suggestions)."""
     line, column = report.document.line_col(f.start)
     end_line, end_column = report.document.line_col(f.end)
-    return {
+    out: dict[str, object] = {
         "rule": f.rule,
         "name": f.name,
         "category": f.category,
@@ -43,6 +44,9 @@ def finding_dict(report: Report, f: Finding) -> dict[str, object]:
         "source": f.source,
         "safe": f.safe,
     }
+    if f.edits:
+        out["edits"] = [{"start": e.start, "end": e.end, "text": report.text[e.start : e.end], "new": e.new, "confidence": e.confidence} for e in f.edits]
+    return out
 
 
 def escape(text: str) -> str:

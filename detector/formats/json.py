@@ -13,8 +13,20 @@
 
 ``start``/``end`` are code-point offsets into the decoded text (without a byte-order mark);
 ``line``/``column`` are 1-based; ``replacements[0]`` is the fix ("" deletes the span); ``safe``
-says whether the fix may be applied without review (rules: true; the model's suggestions: false). Field
-names are stable within a version; fields may be added (``end_line``/``end_column`` were).
+says whether the fix may be applied without review: rule fixes (MT1xx) are safe (``true``) and
+``mtlint fix`` applies them; the model's suggestions (MT201, ``"source": "model"``) are unsafe
+(``false``) and applied only by ``mtlint fix --unsafe-fixes`` at or above the model bundle's
+threshold. With ``mtlint check --suggest``, an MT201 finding that gets suggestions carries them
+as ``replacements`` (best first, each the new text of the finding's span) and ``edits``, one per
+replacement in the same order: the span it really edits and that suggestion's confidence
+(``confidence`` itself stays the detector's probability); on the seed article::
+
+    "start": 1189, "end": 1275, "text": "If the next meeting chair is convened, no decision ...",
+    "replacements": ["If the next meeting is convened, no decision has been made as to who will chair."],
+    "edits": [{"start": 1208, "end": 1214, "text": " chair", "new": "", "confidence": 0.967}]
+
+Field names are stable within a version; fields may be added (``end_line``/``end_column`` and
+the optional ``edits`` were).
 """
 
 from __future__ import annotations

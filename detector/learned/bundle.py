@@ -6,11 +6,15 @@ Manifest (``format`` 2)::
      "sources": [{"name": "minilm", "type": "minilm"}, {"name": "cheap", "type": "cheap"}],
      "combiner": {"feature_names": [...], "mean": [...], "scale": [...], "coef": [...], ...},
      "thresholds": {"sentence": 0.81, "token": 0.15},
+     "corrections": {"apply_threshold": 0.9},
      "recipe": {...every field of detector.training.recipe.Recipe...},
      "info": {"trained": "...", ...}}
 
 Each source's files live in ``<bundle>/<name>/`` and are written and read by the source itself.
 Loading checks that the combiner's feature names are exactly the sources' columns, in order.
+``corrections.apply_threshold`` is the confidence at which ``mtlint fix --unsafe-fixes`` applies a
+suggested correction (``detector.corrections``); a manifest without it gets
+:data:`~detector.learned.detector.DEFAULT_APPLY_THRESHOLD`.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import json
 from pathlib import Path
 
 from detector.learned.combiner import Combiner
-from detector.learned.detector import Detector
+from detector.learned.detector import DEFAULT_APPLY_THRESHOLD, Detector
 from detector.learned.sources import source_type
 
 FORMAT_VERSION = 2
@@ -53,6 +57,14 @@ def check_columns(combiner: Combiner, columns: tuple[str, ...], where: object) -
         )
 
 
+def apply_threshold(manifest: dict, where: object = MANIFEST) -> float:
+    """The manifest's confidence for applying suggested corrections (the default when absent)."""
+    value = manifest.get("corrections", {}).get("apply_threshold", DEFAULT_APPLY_THRESHOLD)
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 1:
+        raise BundleError(f"{where}: corrections.apply_threshold must be a number from 0 to 1, not {value!r}")
+    return float(value)
+
+
 def load(folder: Path) -> Detector:
     """Load the bundle in ``folder``: every source from its subfolder, the combiner and thresholds."""
     folder = Path(folder)
@@ -74,6 +86,7 @@ def load(folder: Path) -> Detector:
         manifest["thresholds"]["token"],
         manifest.get("recipe", {}),
         manifest.get("info", {}),
+        apply_threshold(manifest, folder / MANIFEST),
     )
     check_columns(combiner, detector.columns, folder / MANIFEST)
     return detector
@@ -91,6 +104,7 @@ def save(folder: Path, detector: Detector) -> None:
         "sources": [{"name": s.name, "type": s.name} for s in detector.sources],
         "combiner": detector.combiner.to_dict(),
         "thresholds": {"sentence": detector.threshold, "token": detector.token_threshold},
+        "corrections": {"apply_threshold": detector.apply_threshold},
         "recipe": detector.recipe,
         "info": detector.info,
     }

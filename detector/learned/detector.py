@@ -22,6 +22,7 @@ from detector.learned.sources import Evidence, FeatureSource
 from detector.spans import intersects, merge
 
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
+DEFAULT_APPLY_THRESHOLD = 0.9  # for bundles whose manifest has no "corrections" entry
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Flag:
 
 @dataclass
 class Detector:
-    """Feature sources, the combiner over their concatenated columns, and the two thresholds."""
+    """Feature sources, the combiner over their concatenated columns, and the two thresholds;
+    ``apply_threshold`` is the confidence at which ``fix --unsafe-fixes`` applies a suggestion."""
 
     sources: list[FeatureSource]
     combiner: Combiner
@@ -43,6 +45,7 @@ class Detector:
     token_threshold: float
     recipe: dict = field(default_factory=dict)
     info: dict = field(default_factory=dict)
+    apply_threshold: float = DEFAULT_APPLY_THRESHOLD
 
     @property
     def columns(self) -> tuple[str, ...]:

@@ -177,5 +177,6 @@ class Prose:
             start, end = self._clip(start, end)
         keep = bool(f.replacements) and self._fixable(start, end)
         o_start, o_end = self._orig_start(start), self._orig_end(end)
-        return replace(f, start=o_start, end=max(o_start, o_end), replacements=f.replacements if keep else ())
+        edits = tuple(replace(e, start=self._orig_start(e.start), end=max(self._orig_start(e.start), self._orig_end(e.end))) for e in f.edits)
+        return replace(f, start=o_start, end=max(o_start, o_end), replacements=f.replacements if keep else (), edits=edits if keep else ())
 

@@ -16,7 +16,8 @@ with the probability that it is garbled (0.84 with the shipped model).
 **False positives.** The threshold is set so that about 2% of clean news sentences are flagged
 (docs/model-card.md); unusual but correct prose (lists, headlines, quotations of speech) is
 most at risk. A sentence that already has a rule finding gets no MT201 finding: the rule names
-the artifact more precisely. The finding carries no automatic fix (``safe`` is false). It needs
+the artifact more precisely. Suggested corrections (``check --suggest``, docs/corrections.md)
+are unsafe fixes (``safe`` is false), applied only by ``fix --unsafe-fixes``. It needs
 the learned model (``--model``; ``--no-model`` or ``--select MT1`` never load it).
 """
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from detector.learned import WEIGHTS
+from detector.learned.bundle import apply_threshold
 from detector.learned.combiner import Combiner
 from detector.learned.detector import Detector
 from detector.learned.smollm import LM, TokenEvidence
@@ -110,6 +111,8 @@ def train_lm_detector(recipe: LMRecipe, lm: CachedLM, log: Callable[[str], None]
 def refit_lm(folder: Path, recipe: LMRecipe, lm: CachedLM, log: Callable[[str], None] = print) -> Detector:
     """Keep the trained heads in ``folder/lm``; refit combiner and thresholds on the recipe's calibration data."""
     manifest = Path(folder) / "manifest.json"
-    info = json.loads(manifest.read_text(encoding="utf-8")).get("info", {}) if manifest.is_file() else {}
-    info = {k: v for k, v in info.items() if k != "recipe"}  # the recipe is recorded by calibrate
-    return calibrate_lm(LMSource.load(Path(folder) / "lm", lm), recipe, info, log)  # type: ignore[arg-type]
+    previous = json.loads(manifest.read_text(encoding="utf-8")) if manifest.is_file() else {}
+    info = {k: v for k, v in previous.get("info", {}).items() if k != "recipe"}  # the recipe is recorded by calibrate
+    detector = calibrate_lm(LMSource.load(Path(folder) / "lm", lm), recipe, info, log)  # type: ignore[arg-type]
+    detector.apply_threshold = apply_threshold(previous, manifest)  # the corrections' setting is kept
+    return detector
