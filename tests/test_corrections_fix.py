@@ -105,3 +105,18 @@ def test_check_suggest_in_json_lists_the_edits_and_the_flag_is_off_by_default(tm
     assert f["replacements"][0] == "countries" and f["safe"] is False and f["source"] == "model"
     assert f["edits"][0]["text"] == "people" and f["edits"][0]["new"] == "countries"
     assert TEXT[f["edits"][0]["start"] : f["edits"][0]["end"]] == "people"
+
+
+def test_server_unsafe_fix_applies_the_suggestions_as_the_cli_does(monkeypatch) -> None:
+    from detector.corrections import fixes as correction_fixes
+    from detector.server.engine import Engine
+
+    monkeypatch.setattr(correction_fixes, "default_corrector", lambda: _corrector(5.0))
+    engine = Engine("stub")
+    engine._detector = StubModel()  # the loaded model, as after the first request
+    text = "Hegseth Will will visit NATO. " + TEXT
+    values = engine.values(None, None)
+    safe, _ = engine.fix(text, "text", values, unsafe=False)
+    unsafe, _ = engine.fix(text, "text", values, unsafe=True)
+    assert safe == fix(text) and "23 people" in safe
+    assert unsafe == fix(text, unsafe=True, model=StubModel(), corrector=_corrector(5.0)) and "23 countries" in unsafe

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import fields, is_dataclass
 
-from detector import config, lint
+from detector import api, config, lint
 from detector.api import Report
 from detector.batch.scoring import Scorer, Spec
 from detector.server.batcher import Batcher
@@ -86,11 +86,15 @@ class Engine:
     def fix(self, text: str, fmt: str, values: dict[str, config.Setting], unsafe: bool) -> tuple[str, Report]:
         """The fixed text and the report whose accepted findings were applied first.
 
-        Safe fixes are exactly ``mtlint fix``'s (rules only). ``unsafe`` also applies the
-        model's suggested replacements (first pass), then the safe fixes on the result.
+        Safe fixes are exactly ``mtlint fix``'s (rules only); ``unsafe`` then applies the
+        model's suggestions as ``mtlint fix --unsafe-fixes`` does (:func:`detector.api.fix`, with
+        the shared model and the bundle's apply threshold).
         """
         report = self.check(text, fmt, values, use_model=unsafe)
-        return lint.fix_source(report.fixed_text if unsafe else text, values, fmt), report
+        fixed = lint.fix_source(text, values, fmt)
+        if unsafe:
+            fixed = api.fix(fixed, lint.chosen_rules(values), unsafe=True, model=self.detector())
+        return fixed, report
 
     def score(self, texts: Sequence[str], select: list[str] | None, ignore: list[str] | None, use_model: bool, extras: dict[str, bool]) -> list[dict]:
         """What ``mtlint score`` gives for each of ``texts`` (its fields, its numbers), with the shared model when ``use_model``.
