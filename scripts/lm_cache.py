@@ -18,7 +18,7 @@ from detector.document import Document
 from detector.learned.smollm import load_lm
 from detector.training.data import load_corpus, load_mt_en_dev
 from detector.training.lm_cache import cache_evidence, load_texts
-from detector.training.lm_recipe import LMRecipe
+from detector.training.lm_recipe import LMRecipe, add_data_arguments
 from detector.training.lm_data import (
     by_segments,
     fit_and_calibration,
@@ -28,7 +28,6 @@ from detector.training.lm_data import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
 
 
 def all_texts(corpus: Path, mt: Path, zh: Path, per_source: int, calibration_per_source: int, eval_cap: int, threshold_cap: int) -> list[str]:
@@ -50,9 +49,7 @@ def all_texts(corpus: Path, mt: Path, zh: Path, per_source: int, calibration_per
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build/lm-evidence")
-    parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus-lm", help="built by build_corpus.py --out build/corpus-lm --train-variants 3")
-    parser.add_argument("--mt", type=Path, default=SHARED / "mt-en-dev")
-    parser.add_argument("--zh", type=Path, default=SHARED / "mt-zh-en")
+    add_data_arguments(parser, ROOT)
     parser.add_argument("--layers", default="8,16")
     parser.add_argument("--threshold-news", type=int, default=LMRecipe.threshold_news, help="clean calibration news for the default threshold")
     parser.add_argument("--threads", type=int, default=1, help="torch threads (1 is fastest on a busy machine)")

@@ -20,18 +20,15 @@ from pathlib import Path
 from detector.learned import WEIGHTS, bundle
 from detector.learned.smollm import load_lm
 from detector.training.lm_cache import load_evidence
-from detector.training.lm_recipe import CachedLM, LMRecipe, refit_lm, train_lm_detector
+from detector.training.lm_recipe import CachedLM, LMRecipe, add_data_arguments, refit_lm, train_lm_detector
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = next((p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()), ROOT.parent / "shared" / "data")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--evidence", type=Path, default=ROOT / "build/lm-evidence")
-    parser.add_argument("--corpus", type=Path, default=ROOT / "build/corpus-lm", help="built by build_corpus.py --out build/corpus-lm --train-variants 3")
-    parser.add_argument("--mt", type=Path, default=SHARED / "mt-en-dev")
-    parser.add_argument("--zh", type=Path, default=SHARED / "mt-zh-en")
+    add_data_arguments(parser, ROOT)
     parser.add_argument("--no-zh", action="store_true")
     parser.add_argument("--out", type=Path, default=WEIGHTS / "full")
     parser.add_argument("--refit", action="store_true", help="keep the heads in --out/lm; refit combiner and thresholds")

@@ -11,6 +11,7 @@ the sentence threshold that flags at most ``clean_fp_target`` of the clean calib
 
 from __future__ import annotations
 
+import argparse
 import json
 import time
 from collections.abc import Callable
@@ -51,6 +52,15 @@ class LMRecipe:
     cheap_features: tuple[str, ...] = CHEAP_FEATURES
     clean_fp_target: float = 0.02
     seed: int = 13
+
+
+def add_data_arguments(parser: argparse.ArgumentParser, root: Path) -> None:
+    """``--corpus``, ``--mt`` and ``--zh``, the recipe's inputs, as the LM scripts take them (``root``: the checkout;
+    the shared data is found beside it or beside a parent, so worktrees find it too)."""
+    shared = next((p / "shared" / "data" for p in root.parents if (p / "shared" / "data").is_dir()), root.parent / "shared" / "data")
+    parser.add_argument("--corpus", type=Path, default=root / "build/corpus-lm", help="built by build_corpus.py --out build/corpus-lm --train-variants 3")
+    parser.add_argument("--mt", type=Path, default=shared / "mt-en-dev")
+    parser.add_argument("--zh", type=Path, default=shared / "mt-zh-en")
 
 
 class CachedLM:
